@@ -1,0 +1,18 @@
+//! Database migrations of Toguna, applied at start-up and by `toguna migrate`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_accounts;
+mod m20261129_000002_venues;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261129_000001_accounts::Migration),
+            Box::new(m20261129_000002_venues::Migration),
+        ]
+    }
+}

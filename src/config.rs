@@ -1,0 +1,94 @@
+//! Settings read once from the environment (and `.env` when present).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use rand::RngCore;
+
+/// Everything the service needs to know about where it runs.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub database_url: String,
+    pub bind: String,
+    pub base_url: String,
+    pub secret: Vec<u8>,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub data_dir: PathBuf,
+}
+
+impl Settings {
+    /// Reads the environment; creates `./data/` and a persistent secret when needed.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let data_dir = PathBuf::from(var("TOGUNA_DATA_DIR").unwrap_or_else(|| "data".into()));
+        std::fs::create_dir_all(&data_dir)
+            .with_context(|| format!("cannot create the data folder {}", data_dir.display()))?;
+        let bind = var("TOGUNA_BIND").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", data_dir.join("toguna.db").display())
+        });
+        let base_url = var("TOGUNA_BASE_URL")
+            .unwrap_or_else(|| format!("http://{bind}"))
+            .trim_end_matches('/')
+            .to_string();
+        let secret = match var("TOGUNA_SECRET") {
+            Some(s) if s.len() >= 32 => s.into_bytes(),
+            Some(_) => anyhow::bail!("TOGUNA_SECRET must be at least 32 characters long"),
+            None => load_or_create_secret(&data_dir)?,
+        };
+        Ok(Self {
+            database_url,
+            bind,
+            base_url,
+            secret,
+            smtp_url: var("TOGUNA_SMTP_URL"),
+            mail_from: var("TOGUNA_MAIL_FROM")
+                .unwrap_or_else(|| "Toguna <toguna@localhost>".into()),
+            data_dir,
+        })
+    }
+
+    /// Cookies get the `Secure` flag only when the public address is HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// The secret signs CSRF tokens; keeping it on disk keeps forms valid across restarts.
+fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
+    let path = data_dir.join("secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim();
+        if existing.len() >= 32 {
+            return Ok(existing.as_bytes().to_vec());
+        }
+    }
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let secret = hex::encode(bytes);
+    write_private(&path, &secret)
+        .with_context(|| format!("cannot write the secret to {}", path.display()))?;
+    Ok(secret.into_bytes())
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(content.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
+}

@@ -1,0 +1,11 @@
+//! Domain services: the rules of each aggregate and all database access.
+
+pub mod api_tokens;
+pub mod login;
+pub mod paging;
+pub mod passwords;
+pub mod secrets;
+pub mod sessions;
+pub mod text;
+pub mod users;
+pub mod venues;

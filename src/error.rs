@@ -1,0 +1,197 @@
+//! The one error type of the application, rendered as JSON here and as a page by `web::errors`.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use sea_orm::{DbErr, SqlErr};
+use serde::Serialize;
+
+use crate::i18n::Lang;
+
+/// Field name → message key (from the catalogs), in a stable order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FieldErrors(pub BTreeMap<String, String>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, message_key: &str) {
+        self.0
+            .entry(field.to_string())
+            .or_insert_with(|| message_key.to_string());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    /// `Ok(value)` when nothing was added, the errors otherwise.
+    pub fn into_result<T>(self, value: T) -> Result<T, AppError> {
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(AppError::Validation(self))
+        }
+    }
+
+    /// The messages in one language, for JSON bodies and form pages.
+    /// A value that is no catalog key (a JSON parser's own words) is shown as it is.
+    pub fn translated(&self, lang: Lang) -> BTreeMap<String, String> {
+        self.0
+            .iter()
+            .map(|(field, key)| {
+                let text = lang.lookup(key).map(str::to_string).unwrap_or_else(|| key.clone());
+                (field.clone(), text)
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("invalid input: {0:?}")]
+    Validation(FieldErrors),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("not signed in")]
+    Unauthorized,
+    #[error("role not allowed")]
+    Forbidden,
+    #[error("invalid or missing CSRF token")]
+    Csrf,
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("too many attempts")]
+    RateLimited,
+    #[error("database error: {0}")]
+    Database(#[from] DbErr),
+    #[error("internal error: {0:#}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Validation(_) => "validation_failed",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::Csrf => "csrf_failed",
+            AppError::NotFound => "not_found",
+            AppError::Conflict(_) => "conflict",
+            AppError::RateLimited => "rate_limited",
+            AppError::Database(_) => "internal",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// The catalog key of the user-facing message.
+    pub fn message_key(&self) -> &str {
+        match self {
+            AppError::Validation(_) => "error.validation",
+            AppError::BadRequest(_) => "error.bad_request",
+            AppError::Unauthorized => "error.unauthorized",
+            AppError::Forbidden => "error.forbidden",
+            AppError::Csrf => "error.csrf",
+            AppError::NotFound => "error.not_found",
+            AppError::Conflict(key) => key,
+            AppError::RateLimited => "error.rate_limited",
+            AppError::Database(_) | AppError::Internal(_) => "error.internal",
+        }
+    }
+
+    /// Turns a unique-constraint violation into a 422 on `field`; other errors pass through.
+    pub fn unique_violation_on(err: DbErr, field: &str, message_key: &str) -> AppError {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                let mut errors = FieldErrors::new();
+                errors.add(field, message_key);
+                AppError::Validation(errors)
+            }
+            _ => AppError::Database(err),
+        }
+    }
+}
+
+/// What the HTML layer needs to render the error as a page in the reader's language.
+#[derive(Clone, Debug)]
+pub struct RenderedError {
+    pub status: StatusCode,
+    pub message_key: String,
+    pub detail: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    code: &'a str,
+    message: String,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    fields: BTreeMap<String, String>,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = ?self, "request failed");
+        }
+        let fields = match &self {
+            AppError::Validation(errors) => errors.translated(Lang::En),
+            _ => BTreeMap::new(),
+        };
+        let detail = match &self {
+            AppError::BadRequest(text) => Some(text.clone()),
+            _ => None,
+        };
+        let mut message = Lang::En.t(self.message_key()).to_string();
+        if let Some(text) = &detail {
+            message = format!("{message}: {text}");
+        }
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code(),
+                message,
+                fields,
+            },
+        };
+        let mut response = (status, Json(body)).into_response();
+        response.extensions_mut().insert(RenderedError {
+            status,
+            message_key: self.message_key().to_string(),
+            detail,
+        });
+        response
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

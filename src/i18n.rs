@@ -1,0 +1,153 @@
+//! Language choice (user setting, cookie, `Accept-Language`, French) and message lookup.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+/// The languages Toguna speaks; French is the working language.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Fr,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "fr" => Some(Lang::Fr),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The best supported language of an `Accept-Language` header, if any.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        // Ordered by quality; "fr-ML" counts as French.
+        accept_language::parse(header)
+            .iter()
+            .find_map(|tag| Lang::parse(tag.split(['-', '_']).next().unwrap_or_default()))
+    }
+
+    /// Looks a message up; a missing key shows itself so it is noticed, never panics.
+    pub fn t(self, key: &str) -> &'static str {
+        catalog(self)
+            .get(key)
+            .map(String::as_str)
+            .unwrap_or_else(|| leak_missing(key))
+    }
+
+    /// The message for `key`, or `None` when the catalog has no such key.
+    pub fn lookup(self, key: &str) -> Option<&'static str> {
+        catalog(self).get(key).map(String::as_str)
+    }
+
+    /// Looks a message up and fills its `{name}` placeholders.
+    pub fn tf(self, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        let mut text = self.t(key).to_string();
+        for (name, value) in args {
+            text = text.replace(&format!("{{{name}}}"), &value.to_string());
+        }
+        text
+    }
+}
+
+type Catalog = BTreeMap<String, String>;
+
+static FR: LazyLock<Catalog> = LazyLock::new(|| parse_catalog(include_str!("../locales/fr.toml")));
+static EN: LazyLock<Catalog> = LazyLock::new(|| parse_catalog(include_str!("../locales/en.toml")));
+
+/// The flattened catalog of one language: `section.key` → text.
+pub fn catalog(lang: Lang) -> &'static Catalog {
+    match lang {
+        Lang::Fr => &FR,
+        Lang::En => &EN,
+    }
+}
+
+fn parse_catalog(source: &str) -> Catalog {
+    // The catalogs are compiled in and checked by unit tests, so a broken one is a build defect.
+    let table: toml::Table = toml::from_str(source).expect("message catalog is valid TOML");
+    let mut flat = Catalog::new();
+    flatten("", &table, &mut flat);
+    flat
+}
+
+fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalog) {
+    for (key, value) in table {
+        let full = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            toml::Value::Table(inner) => flatten(&full, inner, out),
+            toml::Value::String(text) => {
+                out.insert(full, text.clone());
+            }
+            other => {
+                out.insert(full, other.to_string());
+            }
+        }
+    }
+}
+
+fn leak_missing(key: &str) -> &'static str {
+    tracing::warn!(key, "missing message");
+    Box::leak(key.to_string().into_boxed_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_exists_in_both_languages() {
+        let fr: Vec<_> = catalog(Lang::Fr).keys().collect();
+        let en: Vec<_> = catalog(Lang::En).keys().collect();
+        let only_fr: Vec<_> = fr.iter().filter(|k| !en.contains(k)).collect();
+        let only_en: Vec<_> = en.iter().filter(|k| !fr.contains(k)).collect();
+        assert!(only_fr.is_empty(), "keys missing in en.toml: {only_fr:?}");
+        assert!(only_en.is_empty(), "keys missing in fr.toml: {only_en:?}");
+    }
+
+    #[test]
+    fn placeholders_match_between_languages() {
+        let placeholders = |text: &str| {
+            let mut names: Vec<String> = text
+                .split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
+                .collect();
+            names.sort();
+            names
+        };
+        for (key, fr) in catalog(Lang::Fr) {
+            let en = &catalog(Lang::En)[key];
+            assert_eq!(placeholders(fr), placeholders(en), "placeholders differ for {key}");
+        }
+    }
+
+    #[test]
+    fn accept_language_picks_the_preferred_supported_language() {
+        assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9,fr;q=0.8"), Some(Lang::En));
+        assert_eq!(Lang::from_accept_language("fr-ML,fr;q=0.9,en;q=0.5"), Some(Lang::Fr));
+        assert_eq!(Lang::from_accept_language("de-DE"), None);
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(Lang::En.tf("admin.user_added", &[("email", &"a@b.ml")]), "Account a@b.ml created.");
+    }
+}

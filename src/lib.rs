@@ -1,0 +1,86 @@
+//! Toguna: plans dialogue events and feeds their debates back into the research report.
+
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod web;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request};
+use axum::middleware;
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Settings;
+
+/// Shared by every handler: the database pool and the settings.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+/// Forms and JSON are small; CSV imports of thousands of actors stay well under this.
+const BODY_LIMIT: usize = 10 * 1024 * 1024;
+
+/// The whole application as one router, with its middleware.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(web::router())
+        .merge(api::router())
+        .fallback(web::errors::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), web::csrf::protect))
+        .layer(middleware::from_fn(web::errors::render_html_errors))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let id = request
+                    .headers()
+                    .get(REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
+            }),
+        )
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Connects, migrates and builds the state.
+pub async fn prepare(settings: Settings) -> anyhow::Result<AppState> {
+    let db = db::connect(&settings.database_url).await?;
+    db::migrate(&db).await?;
+    Ok(AppState {
+        db,
+        settings: Arc::new(settings),
+    })
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,205 @@
+//! First-run setup, sign-in, sign-out and the language switch.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::domain::users::{self, NewUser, User};
+use crate::domain::{login, sessions};
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::i18n::Lang;
+use crate::web::auth_extract::{MaybeUser, SESSION_COOKIE};
+use crate::web::errors::render;
+use crate::web::forms::{FormErrors, safe_next};
+use crate::web::page::{LANG_COOKIE, Page, with_flash};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/setup", get(show_setup).post(complete_setup))
+        .route("/login", get(show_login).post(log_in))
+        .route("/logout", post(log_out))
+        .route("/language", post(switch_language))
+}
+
+#[derive(Template)]
+#[template(path = "auth/setup.html")]
+struct SetupPage {
+    page: Page,
+    form: SetupForm,
+    errors: FormErrors,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+struct SetupForm {
+    email: String,
+    name: String,
+    password: String,
+    password_confirm: String,
+}
+
+async fn show_setup(State(state): State<AppState>, page: Page) -> AppResult<Response> {
+    if !users::needs_setup(&state.db).await? {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    Ok(render(&SetupPage { page, form: SetupForm::default(), errors: FormErrors::default() }))
+}
+
+async fn complete_setup(
+    State(state): State<AppState>,
+    page: Page,
+    jar: CookieJar,
+    Form(form): Form<SetupForm>,
+) -> AppResult<Response> {
+    if form.password != form.password_confirm {
+        let mut errors = FieldErrors::new();
+        errors.add("password_confirm", "validation.password_mismatch");
+        return Ok(setup_with_errors(page, form, &errors));
+    }
+    let input = NewUser {
+        email: form.email.clone(),
+        name: form.name.clone(),
+        role: String::new(),
+        password: form.password.clone(),
+    };
+    match users::create_first_admin(&state.db, input).await {
+        Ok(user) => {
+            let jar = start_session(&state, jar, &user, page.lang).await?;
+            Ok((with_flash(jar, "success", "setup.done"), Redirect::to("/")).into_response())
+        }
+        Err(AppError::Validation(errors)) => Ok(setup_with_errors(page, form, &errors)),
+        Err(other) => Err(other),
+    }
+}
+
+fn setup_with_errors(page: Page, mut form: SetupForm, errors: &FieldErrors) -> Response {
+    form.password.clear();
+    form.password_confirm.clear();
+    let errors = FormErrors::from_fields(errors, page.lang);
+    let mut response = render(&SetupPage { page, form, errors });
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    response
+}
+
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+struct LoginPage {
+    page: Page,
+    email: String,
+    next: String,
+    failure: Option<&'static str>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct NextQuery {
+    next: String,
+}
+
+async fn show_login(
+    State(state): State<AppState>,
+    page: Page,
+    MaybeUser(current): MaybeUser,
+    Query(query): Query<NextQuery>,
+) -> AppResult<Response> {
+    if users::needs_setup(&state.db).await? {
+        return Ok(Redirect::to("/setup").into_response());
+    }
+    if current.is_some() {
+        return Ok(Redirect::to(safe_next(&query.next)).into_response());
+    }
+    Ok(render(&LoginPage { page, email: String::new(), next: query.next, failure: None }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct LoginForm {
+    email: String,
+    password: String,
+    next: String,
+}
+
+async fn log_in(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    page: Page,
+    jar: CookieJar,
+    Form(form): Form<LoginForm>,
+) -> AppResult<Response> {
+    let outcome = login::authenticate(&state.db, &form.email, &form.password, &peer.ip().to_string()).await;
+    let (status, failure) = match outcome {
+        Ok(user) => {
+            let jar = start_session(&state, jar, &user, page.lang).await?;
+            return Ok((jar, Redirect::to(safe_next(&form.next))).into_response());
+        }
+        Err(AppError::Validation(_)) => (StatusCode::UNAUTHORIZED, "login.failed"),
+        Err(AppError::RateLimited) => (StatusCode::TOO_MANY_REQUESTS, "error.rate_limited"),
+        Err(other) => return Err(other),
+    };
+    let failure = Some(page.t(failure));
+    let mut response = render(&LoginPage { page, email: form.email, next: form.next, failure });
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// Opens a session and sets its cookie, with the user's language when they chose one.
+async fn start_session(state: &AppState, jar: CookieJar, user: &User, current: Lang) -> AppResult<CookieJar> {
+    let secret = sessions::create(&state.db, user.id).await?;
+    let session = Cookie::build((SESSION_COOKIE, secret))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.settings.secure_cookies())
+        .max_age(time::Duration::days(30))
+        .build();
+    let lang = user.language.unwrap_or(current);
+    Ok(jar.add(session).add(lang_cookie(lang)))
+}
+
+pub fn lang_cookie(lang: Lang) -> Cookie<'static> {
+    Cookie::build((LANG_COOKIE, lang.code()))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::days(365))
+        .build()
+}
+
+async fn log_out(State(state): State<AppState>, jar: CookieJar) -> AppResult<Response> {
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        sessions::delete(&state.db, cookie.value()).await?;
+    }
+    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    Ok((with_flash(jar, "info", "login.signed_out"), Redirect::to("/login")).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct LanguageForm {
+    lang: String,
+    next: String,
+}
+
+/// Remembers the choice in a cookie, and on the account when signed in.
+async fn switch_language(
+    State(state): State<AppState>,
+    MaybeUser(current): MaybeUser,
+    jar: CookieJar,
+    Form(form): Form<LanguageForm>,
+) -> AppResult<Response> {
+    let Some(lang) = Lang::parse(&form.lang) else {
+        return Err(AppError::BadRequest("lang".into()));
+    };
+    if let Some(current) = current {
+        users::set_language(&state.db, current.user.id, lang).await?;
+    }
+    Ok((jar.add(lang_cookie(lang)), Redirect::to(safe_next(&form.next))).into_response())
+}

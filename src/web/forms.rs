@@ -1,0 +1,87 @@
+//! Helpers for HTML forms: field errors for templates and lenient number parsing.
+
+use std::collections::BTreeMap;
+
+use crate::error::FieldErrors;
+use crate::i18n::Lang;
+
+/// The translated field errors a form template shows next to each input.
+#[derive(Clone, Debug, Default)]
+pub struct FormErrors(BTreeMap<String, String>);
+
+impl FormErrors {
+    pub fn from_fields(errors: &FieldErrors, lang: Lang) -> Self {
+        FormErrors(errors.translated(lang))
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+
+    pub fn error(&self, field: &str) -> &str {
+        self.0.get(field).map(String::as_str).unwrap_or_default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// An optional whole number typed in a form; an error is added on `field` when it is not one.
+pub fn parse_optional_int(raw: &str, field: &str, errors: &mut FieldErrors) -> Option<i64> {
+    let raw = raw.trim().replace([' ', '\u{a0}', '\u{202f}'], "");
+    if raw.is_empty() {
+        return None;
+    }
+    raw.parse().map(Some).unwrap_or_else(|_| {
+        errors.add(field, "validation.whole_number");
+        None
+    })
+}
+
+/// An optional decimal number; French input writes the decimal separator as a comma.
+pub fn parse_optional_decimal(raw: &str, field: &str, errors: &mut FieldErrors) -> Option<f64> {
+    let raw = raw.trim().replace(',', ".");
+    if raw.is_empty() {
+        return None;
+    }
+    match raw.parse::<f64>() {
+        Ok(v) if v.is_finite() => Some(v),
+        _ => {
+            errors.add(field, "validation.number");
+            None
+        }
+    }
+}
+
+/// Only same-site paths are followed after sign-in, never another host.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next
+    } else {
+        "/"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_read_the_way_french_users_type_them() {
+        let mut errors = FieldErrors::new();
+        assert_eq!(parse_optional_int(" 1 200 ", "capacity", &mut errors), Some(1200));
+        assert_eq!(parse_optional_decimal("12,65", "latitude", &mut errors), Some(12.65));
+        assert_eq!(parse_optional_int("", "capacity", &mut errors), None);
+        assert!(errors.is_empty());
+        assert_eq!(parse_optional_int("beaucoup", "capacity", &mut errors), None);
+        assert_eq!(errors.get("capacity"), Some("validation.whole_number"));
+    }
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next("/venues?page=2"), "/venues?page=2");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+    }
+}

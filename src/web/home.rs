@@ -1,0 +1,46 @@
+//! The start page, the stylesheet and the plain health check.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+
+use crate::AppState;
+use crate::domain::users;
+use crate::error::AppResult;
+use crate::web::auth_extract::MaybeUser;
+use crate::web::errors::render;
+use crate::web::page::Page;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(show_home))
+        .route("/static/app.css", get(stylesheet))
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    page: Page,
+}
+
+/// New installs go to setup, visitors to sign-in, members to their start page.
+async fn show_home(State(state): State<AppState>, MaybeUser(current): MaybeUser, page: Page) -> AppResult<Response> {
+    if current.is_none() {
+        let target = if users::needs_setup(&state.db).await? { "/setup" } else { "/login" };
+        return Ok(Redirect::to(target).into_response());
+    }
+    Ok(render(&HomePage { page }))
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/css; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+}

@@ -1,0 +1,26 @@
+//! The HTML side: one module per resource, plus the page context and middleware.
+
+pub mod admin;
+pub mod auth;
+pub mod auth_extract;
+pub mod csrf;
+pub mod errors;
+pub mod forms;
+pub mod home;
+pub mod page;
+pub mod profile;
+pub mod venues;
+
+use axum::Router;
+
+use crate::AppState;
+
+/// Every HTML route; the middleware is added by `crate::app`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(home::router())
+        .merge(auth::router())
+        .merge(admin::router())
+        .merge(profile::router())
+        .merge(venues::router())
+}

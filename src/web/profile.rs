@@ -1,0 +1,115 @@
+//! The signed-in user's own page: password, language, API tokens.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use axum_extra::extract::CookieJar;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::domain::api_tokens::{self, TokenInfo};
+use crate::domain::users;
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::i18n::Lang;
+use crate::web::auth_extract::{AnyRole, Require};
+use crate::web::errors::render;
+use crate::web::forms::FormErrors;
+use crate::web::page::{Page, with_flash};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/profile", get(show_profile))
+        .route("/profile/password", post(change_password))
+        .route("/profile/tokens", post(create_token))
+        .route("/profile/tokens/{id}/revoke", post(revoke_token))
+}
+
+#[derive(Template)]
+#[template(path = "profile/show.html")]
+struct ProfilePage {
+    page: Page,
+    languages: [Lang; 2],
+    tokens: Vec<TokenInfo>,
+    new_token: Option<String>,
+    errors: FormErrors,
+}
+
+async fn profile_page(
+    state: &AppState,
+    page: Page,
+    new_token: Option<String>,
+    errors: &FieldErrors,
+) -> AppResult<Response> {
+    let user_id = page.user.as_ref().map(|u| u.id).ok_or(AppError::Unauthorized)?;
+    let tokens = api_tokens::list(&state.db, user_id).await?;
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let errors = FormErrors::from_fields(errors, page.lang);
+    let mut response = render(&ProfilePage { page, languages: Lang::ALL, tokens, new_token, errors });
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+async fn show_profile(State(state): State<AppState>, _user: Require<AnyRole>, page: Page) -> AppResult<Response> {
+    profile_page(&state, page, None, &FieldErrors::new()).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PasswordForm {
+    current_password: String,
+    new_password: String,
+    new_password_confirm: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    current: Require<AnyRole>,
+    page: Page,
+    jar: CookieJar,
+    Form(form): Form<PasswordForm>,
+) -> AppResult<Response> {
+    if form.new_password != form.new_password_confirm {
+        let mut errors = FieldErrors::new();
+        errors.add("new_password_confirm", "validation.password_mismatch");
+        return profile_page(&state, page, None, &errors).await;
+    }
+    let keep = current.session_secret.clone().unwrap_or_default();
+    match users::change_password(&state.db, current.user.id, &form.current_password, &form.new_password, &keep).await {
+        Ok(()) => Ok((with_flash(jar, "success", "profile.password_changed"), Redirect::to("/profile")).into_response()),
+        Err(AppError::Validation(errors)) => profile_page(&state, page, None, &errors).await,
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct TokenForm {
+    name: String,
+}
+
+/// Shows the new token once, on the page itself rather than in a redirect.
+async fn create_token(
+    State(state): State<AppState>,
+    current: Require<AnyRole>,
+    page: Page,
+    Form(form): Form<TokenForm>,
+) -> AppResult<Response> {
+    match api_tokens::create(&state.db, current.user.id, &form.name).await {
+        Ok(token) => profile_page(&state, page, Some(token), &FieldErrors::new()).await,
+        Err(AppError::Validation(errors)) => profile_page(&state, page, None, &errors).await,
+        Err(other) => Err(other),
+    }
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    current: Require<AnyRole>,
+    jar: CookieJar,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
+    api_tokens::revoke(&state.db, current.user.id, id).await?;
+    Ok((with_flash(jar, "success", "profile.token_revoked"), Redirect::to("/profile")).into_response())
+}
