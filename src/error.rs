@@ -48,7 +48,10 @@ impl FieldErrors {
         self.0
             .iter()
             .map(|(field, key)| {
-                let text = lang.lookup(key).map(str::to_string).unwrap_or_else(|| key.clone());
+                let text = lang
+                    .lookup(key)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| key.clone());
                 (field.clone(), text)
             })
             .collect()

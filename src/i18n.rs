@@ -135,19 +135,32 @@ mod tests {
         };
         for (key, fr) in catalog(Lang::Fr) {
             let en = &catalog(Lang::En)[key];
-            assert_eq!(placeholders(fr), placeholders(en), "placeholders differ for {key}");
+            assert_eq!(
+                placeholders(fr),
+                placeholders(en),
+                "placeholders differ for {key}"
+            );
         }
     }
 
     #[test]
     fn accept_language_picks_the_preferred_supported_language() {
-        assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9,fr;q=0.8"), Some(Lang::En));
-        assert_eq!(Lang::from_accept_language("fr-ML,fr;q=0.9,en;q=0.5"), Some(Lang::Fr));
+        assert_eq!(
+            Lang::from_accept_language("en-GB,en;q=0.9,fr;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr-ML,fr;q=0.9,en;q=0.5"),
+            Some(Lang::Fr)
+        );
         assert_eq!(Lang::from_accept_language("de-DE"), None);
     }
 
     #[test]
     fn placeholders_are_filled() {
-        assert_eq!(Lang::En.tf("admin.user_added", &[("email", &"a@b.ml")]), "Account a@b.ml created.");
+        assert_eq!(
+            Lang::En.tf("admin.user_added", &[("email", &"a@b.ml")]),
+            "Account a@b.ml created."
+        );
     }
 }

@@ -4,13 +4,17 @@ use std::io::{BufRead, IsTerminal};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use tokio::net::TcpListener;
 use toguna::config::Settings;
 use toguna::domain::{api_tokens, users};
+use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
-#[command(name = "toguna", version, about = "Plans dialogue events and feeds their debates back into the report")]
+#[command(
+    name = "toguna",
+    version,
+    about = "Plans dialogue events and feeds their debates back into the report"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -64,7 +68,8 @@ async fn main() -> anyhow::Result<()> {
     let _ = dotenvy::dotenv();
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -77,21 +82,37 @@ async fn main() -> anyhow::Result<()> {
             eprintln!("Database is up to date.");
             Ok(())
         }
-        Command::User { action: UserAction::Add { email, name, role } } => {
+        Command::User {
+            action: UserAction::Add { email, name, role },
+        } => {
             let state = toguna::prepare(settings).await?;
             let password = read_password()?;
-            let input = users::NewUser { email, name, role, password };
+            let input = users::NewUser {
+                email,
+                name,
+                role,
+                password,
+            };
             let user = users::create(&state.db, input).await.map_err(describe)?;
-            println!("Created {} ({}) with role {}.", user.name, user.email, user.role.slug());
+            println!(
+                "Created {} ({}) with role {}.",
+                user.name,
+                user.email,
+                user.role.slug()
+            );
             Ok(())
         }
-        Command::Token { action: TokenAction::Add { email, name } } => {
+        Command::Token {
+            action: TokenAction::Add { email, name },
+        } => {
             let state = toguna::prepare(settings).await?;
             let user = users::find_by_email(&state.db, &email)
                 .await
                 .map_err(describe)?
                 .with_context(|| format!("no account with the address {email}"))?;
-            let token = api_tokens::create(&state.db, user.id, &name).await.map_err(describe)?;
+            let token = api_tokens::create(&state.db, user.id, &name)
+                .await
+                .map_err(describe)?;
             println!("{token}");
             Ok(())
         }
@@ -140,7 +161,10 @@ fn read_password() -> anyhow::Result<String> {
         eprint!("Password (at least 10 characters): ");
     }
     let mut line = String::new();
-    stdin.lock().read_line(&mut line).context("cannot read the password")?;
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password")?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 

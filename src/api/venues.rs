@@ -1,8 +1,8 @@
 //! `/api/v1/venues`: the venue resource in JSON.
 
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -62,7 +62,9 @@ async fn update_venue(
     Path(id): Path<i32>,
     ApiJson(input): ApiJson<VenueInput>,
 ) -> AppResult<Json<Venue>> {
-    Ok(Json(venues::update(&state.db, id, &input, FieldErrors::new()).await?))
+    Ok(Json(
+        venues::update(&state.db, id, &input, FieldErrors::new()).await?,
+    ))
 }
 
 /// Delete a venue (admin, organizer).

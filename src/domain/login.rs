@@ -18,7 +18,12 @@ pub const MAX_FAILURES_PER_IP: u64 = 50;
 const WINDOW: Duration = Duration::minutes(15);
 
 /// Checks the password; wrong ones count towards the limit, right ones do not reset it.
-pub async fn authenticate(db: &DatabaseConnection, email: &str, password: &str, ip: &str) -> AppResult<User> {
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    email: &str,
+    password: &str,
+    ip: &str,
+) -> AppResult<User> {
     let email = email.trim().to_lowercase();
     let since = Utc::now() - WINDOW;
     let recent_failures = |column: login_attempt::Column, value: String| {

@@ -105,7 +105,9 @@ impl NewUser {
         if role.is_none() {
             errors.add("role", "validation.role");
         }
-        if let Err(AppError::Validation(more)) = passwords::check_strength(&self.password, "password") {
+        if let Err(AppError::Validation(more)) =
+            passwords::check_strength(&self.password, "password")
+        {
             for (field, key) in more.0 {
                 errors.add(&field, &key);
             }
@@ -128,12 +130,19 @@ pub async fn count(db: &DatabaseConnection) -> AppResult<u64> {
 
 /// True until the first admin exists; the setup page is offered only then.
 pub async fn needs_setup(db: &DatabaseConnection) -> AppResult<bool> {
-    Ok(app_setting::Entity::find_by_id(SETUP_DONE).one(db).await?.is_none() && count(db).await? == 0)
+    Ok(app_setting::Entity::find_by_id(SETUP_DONE)
+        .one(db)
+        .await?
+        .is_none()
+        && count(db).await? == 0)
 }
 
 /// Creates the first admin once: the setup marker's primary key makes a second try fail.
 pub async fn create_first_admin(db: &DatabaseConnection, input: NewUser) -> AppResult<User> {
-    let input = NewUser { role: Role::Admin.slug().into(), ..input };
+    let input = NewUser {
+        role: Role::Admin.slug().into(),
+        ..input
+    };
     let valid = input.validate()?;
     let password_hash = passwords::hash(&valid.password).await?;
     let txn = db.begin().await?;
@@ -160,7 +169,11 @@ pub async fn create(db: &DatabaseConnection, input: NewUser) -> AppResult<User> 
     let txn = db.begin().await?;
     let created = insert(&txn, &valid, password_hash).await?;
     // A shell-made first account ends the web setup too.
-    if app_setting::Entity::find_by_id(SETUP_DONE).one(&txn).await?.is_none() {
+    if app_setting::Entity::find_by_id(SETUP_DONE)
+        .one(&txn)
+        .await?
+        .is_none()
+    {
         app_setting::ActiveModel {
             key: Set(SETUP_DONE.into()),
             value: Set("true".into()),
@@ -177,7 +190,11 @@ async fn count_in<C: ConnectionTrait>(db: &C) -> AppResult<u64> {
     Ok(user::Entity::find().count(db).await?)
 }
 
-async fn insert<C: ConnectionTrait>(db: &C, valid: &ValidNewUser, password_hash: String) -> AppResult<User> {
+async fn insert<C: ConnectionTrait>(
+    db: &C,
+    valid: &ValidNewUser,
+    password_hash: String,
+) -> AppResult<User> {
     let now = Utc::now();
     let model = user::ActiveModel {
         email: Set(valid.email.clone()),
@@ -222,7 +239,13 @@ pub async fn list(db: &DatabaseConnection) -> AppResult<Vec<User>> {
 }
 
 /// Changes role and active flag; an admin cannot lock themselves out.
-pub async fn update_access(db: &DatabaseConnection, acting: &User, id: i32, role: &str, active: bool) -> AppResult<User> {
+pub async fn update_access(
+    db: &DatabaseConnection,
+    acting: &User,
+    id: i32,
+    role: &str,
+    active: bool,
+) -> AppResult<User> {
     let mut errors = FieldErrors::new();
     let role = Role::parse(role);
     if role.is_none() {
@@ -232,7 +255,10 @@ pub async fn update_access(db: &DatabaseConnection, acting: &User, id: i32, role
         errors.add("role", "admin.cannot_demote_self");
     }
     errors.into_result(())?;
-    let existing = user::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+    let existing = user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut model: user::ActiveModel = existing.into();
     model.role = Set(role.unwrap_or(Role::Viewer).slug().into());
     model.active = Set(active);
@@ -252,7 +278,10 @@ pub async fn change_password(
     new: &str,
     keep_session: &str,
 ) -> AppResult<()> {
-    let existing = user::Entity::find_by_id(user_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let existing = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::new();
     if !passwords::verify(current, &existing.password_hash).await {
         errors.add("current_password", "profile.wrong_password");
@@ -272,7 +301,10 @@ pub async fn change_password(
 }
 
 pub async fn set_language(db: &DatabaseConnection, user_id: i32, lang: Lang) -> AppResult<()> {
-    let existing = user::Entity::find_by_id(user_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let existing = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut model: user::ActiveModel = existing.into();
     model.language = Set(Some(lang.code().into()));
     model.updated_at = Set(Utc::now());

@@ -2,9 +2,7 @@
 
 use chrono::Utc;
 use entity::venue;
-use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::paging::{PageQuery, Paged};
@@ -98,7 +96,11 @@ impl VenueInput {
             ok
         });
         if self.latitude.is_some() != self.longitude.is_some() {
-            let missing = if self.latitude.is_none() { "latitude" } else { "longitude" };
+            let missing = if self.latitude.is_none() {
+                "latitude"
+            } else {
+                "longitude"
+            };
             errors.add(missing, "validation.coordinates_pair");
         }
         ValidVenue {
@@ -144,7 +146,11 @@ pub async fn get(db: &DatabaseConnection, id: i32) -> AppResult<Venue> {
 }
 
 /// Creates a venue; `prior` carries errors found while parsing the raw input.
-pub async fn create(db: &DatabaseConnection, input: &VenueInput, prior: FieldErrors) -> AppResult<Venue> {
+pub async fn create(
+    db: &DatabaseConnection,
+    input: &VenueInput,
+    prior: FieldErrors,
+) -> AppResult<Venue> {
     let v = input.validate(prior)?;
     let now = Utc::now();
     let model = venue::ActiveModel {
@@ -165,8 +171,16 @@ pub async fn create(db: &DatabaseConnection, input: &VenueInput, prior: FieldErr
     Ok(model.into())
 }
 
-pub async fn update(db: &DatabaseConnection, id: i32, input: &VenueInput, prior: FieldErrors) -> AppResult<Venue> {
-    let existing = venue::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+pub async fn update(
+    db: &DatabaseConnection,
+    id: i32,
+    input: &VenueInput,
+    prior: FieldErrors,
+) -> AppResult<Venue> {
+    let existing = venue::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let v = input.validate(prior)?;
     let mut model: venue::ActiveModel = existing.into();
     model.name = Set(v.name);
@@ -191,7 +205,23 @@ pub async fn delete(db: &DatabaseConnection, id: i32) -> AppResult<()> {
 
 /// The regions of Mali, offered as suggestions in forms (free text stays allowed).
 pub const MALI_REGIONS: [&str; 19] = [
-    "Bamako", "Kayes", "Koulikoro", "Sikasso", "Ségou", "Mopti", "Tombouctou", "Gao", "Kidal",
-    "Taoudénit", "Ménaka", "Nioro", "Kita", "Dioïla", "Nara", "Bougouni", "Koutiala", "San",
+    "Bamako",
+    "Kayes",
+    "Koulikoro",
+    "Sikasso",
+    "Ségou",
+    "Mopti",
+    "Tombouctou",
+    "Gao",
+    "Kidal",
+    "Taoudénit",
+    "Ménaka",
+    "Nioro",
+    "Kita",
+    "Dioïla",
+    "Nara",
+    "Bougouni",
+    "Koutiala",
+    "San",
     "Douentza",
 ];

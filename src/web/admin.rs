@@ -53,9 +53,19 @@ impl Default for NewUserForm {
     }
 }
 
-async fn list_users(State(state): State<AppState>, _admin: Require<Admin>, page: Page) -> AppResult<Response> {
+async fn list_users(
+    State(state): State<AppState>,
+    _admin: Require<Admin>,
+    page: Page,
+) -> AppResult<Response> {
     let users = users::list(&state.db).await?;
-    Ok(render(&UsersPage { page, users, roles: Role::ALL, form: NewUserForm::default(), errors: FormErrors::default() }))
+    Ok(render(&UsersPage {
+        page,
+        users,
+        roles: Role::ALL,
+        form: NewUserForm::default(),
+        errors: FormErrors::default(),
+    }))
 }
 
 async fn add_user(
@@ -72,12 +82,25 @@ async fn add_user(
         password: form.password.clone(),
     };
     match users::create(&state.db, input).await {
-        Ok(_) => Ok((with_flash(jar, "success", "admin.user_created"), Redirect::to("/admin/users")).into_response()),
+        Ok(_) => Ok((
+            with_flash(jar, "success", "admin.user_created"),
+            Redirect::to("/admin/users"),
+        )
+            .into_response()),
         Err(AppError::Validation(errors)) => {
             let users = users::list(&state.db).await?;
             let errors = FormErrors::from_fields(&errors, page.lang);
-            let form = NewUserForm { password: String::new(), ..form };
-            let mut response = render(&UsersPage { page, users, roles: Role::ALL, form, errors });
+            let form = NewUserForm {
+                password: String::new(),
+                ..form
+            };
+            let mut response = render(&UsersPage {
+                page,
+                users,
+                roles: Role::ALL,
+                form,
+                errors,
+            });
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
@@ -101,9 +124,18 @@ async fn update_user(
 ) -> AppResult<Response> {
     let active = form.active.is_some();
     match users::update_access(&state.db, &admin.user, id, &form.role, active).await {
-        Ok(_) => Ok((with_flash(jar, "success", "admin.user_updated"), Redirect::to("/admin/users")).into_response()),
+        Ok(_) => Ok((
+            with_flash(jar, "success", "admin.user_updated"),
+            Redirect::to("/admin/users"),
+        )
+            .into_response()),
         Err(AppError::Validation(errors)) => {
-            let key = errors.0.values().next().cloned().unwrap_or_else(|| "error.validation".into());
+            let key = errors
+                .0
+                .values()
+                .next()
+                .cloned()
+                .unwrap_or_else(|| "error.validation".into());
             Ok((with_flash(jar, "error", &key), Redirect::to("/admin/users")).into_response())
         }
         Err(other) => Err(other),

@@ -51,7 +51,11 @@ async fn show_setup(State(state): State<AppState>, page: Page) -> AppResult<Resp
     if !users::needs_setup(&state.db).await? {
         return Ok(Redirect::to("/login").into_response());
     }
-    Ok(render(&SetupPage { page, form: SetupForm::default(), errors: FormErrors::default() }))
+    Ok(render(&SetupPage {
+        page,
+        form: SetupForm::default(),
+        errors: FormErrors::default(),
+    }))
 }
 
 async fn complete_setup(
@@ -73,7 +77,7 @@ async fn complete_setup(
     };
     match users::create_first_admin(&state.db, input).await {
         Ok(user) => {
-            let jar = start_session(&state, jar, &user, page.lang).await?;
+            let jar = start_session(&state, jar, &user).await?;
             Ok((with_flash(jar, "success", "setup.done"), Redirect::to("/")).into_response())
         }
         Err(AppError::Validation(errors)) => Ok(setup_with_errors(page, form, &errors)),
@@ -117,7 +121,12 @@ async fn show_login(
     if current.is_some() {
         return Ok(Redirect::to(safe_next(&query.next)).into_response());
     }
-    Ok(render(&LoginPage { page, email: String::new(), next: query.next, failure: None }))
+    Ok(render(&LoginPage {
+        page,
+        email: String::new(),
+        next: query.next,
+        failure: None,
+    }))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -135,10 +144,16 @@ async fn log_in(
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
-    let outcome = login::authenticate(&state.db, &form.email, &form.password, &peer.ip().to_string()).await;
+    let outcome = login::authenticate(
+        &state.db,
+        &form.email,
+        &form.password,
+        &peer.ip().to_string(),
+    )
+    .await;
     let (status, failure) = match outcome {
         Ok(user) => {
-            let jar = start_session(&state, jar, &user, page.lang).await?;
+            let jar = start_session(&state, jar, &user).await?;
             return Ok((jar, Redirect::to(safe_next(&form.next))).into_response());
         }
         Err(AppError::Validation(_)) => (StatusCode::UNAUTHORIZED, "login.failed"),
@@ -146,13 +161,18 @@ async fn log_in(
         Err(other) => return Err(other),
     };
     let failure = Some(page.t(failure));
-    let mut response = render(&LoginPage { page, email: form.email, next: form.next, failure });
+    let mut response = render(&LoginPage {
+        page,
+        email: form.email,
+        next: form.next,
+        failure,
+    });
     *response.status_mut() = status;
     Ok(response)
 }
 
 /// Opens a session and sets its cookie, with the user's language when they chose one.
-async fn start_session(state: &AppState, jar: CookieJar, user: &User, current: Lang) -> AppResult<CookieJar> {
+async fn start_session(state: &AppState, jar: CookieJar, user: &User) -> AppResult<CookieJar> {
     let secret = sessions::create(&state.db, user.id).await?;
     let session = Cookie::build((SESSION_COOKIE, secret))
         .path("/")
@@ -161,8 +181,11 @@ async fn start_session(state: &AppState, jar: CookieJar, user: &User, current: L
         .secure(state.settings.secure_cookies())
         .max_age(time::Duration::days(30))
         .build();
-    let lang = user.language.unwrap_or(current);
-    Ok(jar.add(session).add(lang_cookie(lang)))
+    let jar = jar.add(session);
+    Ok(match user.language {
+        Some(lang) => jar.add(lang_cookie(lang)),
+        None => jar,
+    })
 }
 
 pub fn lang_cookie(lang: Lang) -> Cookie<'static> {
@@ -178,7 +201,11 @@ async fn log_out(State(state): State<AppState>, jar: CookieJar) -> AppResult<Res
         sessions::delete(&state.db, cookie.value()).await?;
     }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
-    Ok((with_flash(jar, "info", "login.signed_out"), Redirect::to("/login")).into_response())
+    Ok((
+        with_flash(jar, "info", "login.signed_out"),
+        Redirect::to("/login"),
+    )
+        .into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -201,5 +228,9 @@ async fn switch_language(
     if let Some(current) = current {
         users::set_language(&state.db, current.user.id, lang).await?;
     }
-    Ok((jar.add(lang_cookie(lang)), Redirect::to(safe_next(&form.next))).into_response())
+    Ok((
+        jar.add(lang_cookie(lang)),
+        Redirect::to(safe_next(&form.next)),
+    )
+        .into_response())
 }

@@ -9,8 +9,8 @@ use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
 use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -42,7 +42,12 @@ fn tokens_match(secret: &[u8], cookie_value: &str, submitted: &str) -> bool {
         .unwrap_or(false)
 }
 
-pub async fn protect(State(state): State<AppState>, jar: CookieJar, request: Request, next: Next) -> Response {
+pub async fn protect(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    request: Request,
+    next: Next,
+) -> Response {
     // The API authenticates with bearer tokens, which a cross-site form cannot send.
     if crate::web::errors::is_api(request.uri().path()) {
         return next.run(request).await;

@@ -9,8 +9,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 
 use crate::error::{AppError, RenderedError};
-use crate::web::page::{FLASH_COOKIE, Page, lang_from_headers};
 use crate::web::csrf::CsrfToken;
+use crate::web::page::{FLASH_COOKIE, Page, lang_from_headers};
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -28,7 +28,9 @@ pub async fn render_html_errors(request: Request, next: Next) -> Response {
     let lang = lang_from_headers(request.headers());
     let path = request.uri().path().to_string();
     let query = request.uri().query().map(str::to_string);
-    let had_flash = CookieJar::from_headers(request.headers()).get(FLASH_COOKIE).is_some();
+    let had_flash = CookieJar::from_headers(request.headers())
+        .get(FLASH_COOKIE)
+        .is_some();
     let csrf = request.extensions().get::<CsrfToken>().map(|t| t.0.clone());
     let mut response = next.run(request).await;
 
@@ -38,7 +40,10 @@ pub async fn render_html_errors(request: Request, next: Next) -> Response {
                 Some(q) => format!("{path}?{q}"),
                 None => path.clone(),
             };
-            let target = format!("/login?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
+            let target = format!(
+                "/login?next={}",
+                url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            );
             Redirect::to(&target).into_response()
         } else {
             let message = match &error.detail {
@@ -52,7 +57,11 @@ pub async fn render_html_errors(request: Request, next: Next) -> Response {
                 flash: None,
                 path,
             };
-            let body = ErrorPage { page, status: error.status.as_u16(), message };
+            let body = ErrorPage {
+                page,
+                status: error.status.as_u16(),
+                message,
+            };
             let mut rendered = render(&body).into_response();
             *rendered.status_mut() = error.status;
             carry_cookies(&response, &mut rendered);

@@ -1,11 +1,11 @@
 //! The start page, the stylesheet and the plain health check.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Router;
 
 use crate::AppState;
 use crate::domain::users;
@@ -27,9 +27,17 @@ struct HomePage {
 }
 
 /// New installs go to setup, visitors to sign-in, members to their start page.
-async fn show_home(State(state): State<AppState>, MaybeUser(current): MaybeUser, page: Page) -> AppResult<Response> {
+async fn show_home(
+    State(state): State<AppState>,
+    MaybeUser(current): MaybeUser,
+    page: Page,
+) -> AppResult<Response> {
     if current.is_none() {
-        let target = if users::needs_setup(&state.db).await? { "/setup" } else { "/login" };
+        let target = if users::needs_setup(&state.db).await? {
+            "/setup"
+        } else {
+            "/login"
+        };
         return Ok(Redirect::to(target).into_response());
     }
     Ok(render(&HomePage { page }))

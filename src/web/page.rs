@@ -1,11 +1,11 @@
 //! What every HTML page needs: language, signed-in user, CSRF token, flash message.
 
 use axum::extract::{FromRef, FromRequestParts};
+use axum::http::HeaderMap;
 use axum::http::header::ACCEPT_LANGUAGE;
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
-use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
 
 use crate::AppState;
 use crate::domain::users::User;
@@ -111,10 +111,12 @@ fn parse_flash(value: &str) -> Option<Flash> {
         _ => "info",
     };
     // Only keys that exist in the catalog are shown: the cookie is not trusted text.
-    crate::i18n::catalog(Lang::Fr).contains_key(key).then(|| Flash {
-        kind,
-        key: key.to_string(),
-    })
+    crate::i18n::catalog(Lang::Fr)
+        .contains_key(key)
+        .then(|| Flash {
+            kind,
+            key: key.to_string(),
+        })
 }
 
 /// A cookie that shows `key` once on the next page.

@@ -43,16 +43,34 @@ async fn profile_page(
     new_token: Option<String>,
     errors: &FieldErrors,
 ) -> AppResult<Response> {
-    let user_id = page.user.as_ref().map(|u| u.id).ok_or(AppError::Unauthorized)?;
+    let user_id = page
+        .user
+        .as_ref()
+        .map(|u| u.id)
+        .ok_or(AppError::Unauthorized)?;
     let tokens = api_tokens::list(&state.db, user_id).await?;
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let errors = FormErrors::from_fields(errors, page.lang);
-    let mut response = render(&ProfilePage { page, languages: Lang::ALL, tokens, new_token, errors });
+    let mut response = render(&ProfilePage {
+        page,
+        languages: Lang::ALL,
+        tokens,
+        new_token,
+        errors,
+    });
     *response.status_mut() = status;
     Ok(response)
 }
 
-async fn show_profile(State(state): State<AppState>, _user: Require<AnyRole>, page: Page) -> AppResult<Response> {
+async fn show_profile(
+    State(state): State<AppState>,
+    _user: Require<AnyRole>,
+    page: Page,
+) -> AppResult<Response> {
     profile_page(&state, page, None, &FieldErrors::new()).await
 }
 
@@ -77,8 +95,20 @@ async fn change_password(
         return profile_page(&state, page, None, &errors).await;
     }
     let keep = current.session_secret.clone().unwrap_or_default();
-    match users::change_password(&state.db, current.user.id, &form.current_password, &form.new_password, &keep).await {
-        Ok(()) => Ok((with_flash(jar, "success", "profile.password_changed"), Redirect::to("/profile")).into_response()),
+    match users::change_password(
+        &state.db,
+        current.user.id,
+        &form.current_password,
+        &form.new_password,
+        &keep,
+    )
+    .await
+    {
+        Ok(()) => Ok((
+            with_flash(jar, "success", "profile.password_changed"),
+            Redirect::to("/profile"),
+        )
+            .into_response()),
         Err(AppError::Validation(errors)) => profile_page(&state, page, None, &errors).await,
         Err(other) => Err(other),
     }
@@ -111,5 +141,9 @@ async fn revoke_token(
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     api_tokens::revoke(&state.db, current.user.id, id).await?;
-    Ok((with_flash(jar, "success", "profile.token_revoked"), Redirect::to("/profile")).into_response())
+    Ok((
+        with_flash(jar, "success", "profile.token_revoked"),
+        Redirect::to("/profile"),
+    )
+        .into_response())
 }

@@ -116,10 +116,27 @@ struct FormPage {
     regions: &'static [&'static str],
 }
 
-fn form_page(page: Page, venue_id: Option<i32>, form: VenueForm, errors: Option<&FieldErrors>) -> Response {
-    let status = if errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let errors = errors.map(|e| FormErrors::from_fields(e, page.lang)).unwrap_or_default();
-    let mut response = render(&FormPage { page, venue_id, form, errors, regions: &MALI_REGIONS });
+fn form_page(
+    page: Page,
+    venue_id: Option<i32>,
+    form: VenueForm,
+    errors: Option<&FieldErrors>,
+) -> Response {
+    let status = if errors.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let errors = errors
+        .map(|e| FormErrors::from_fields(e, page.lang))
+        .unwrap_or_default();
+    let mut response = render(&FormPage {
+        page,
+        venue_id,
+        form,
+        errors,
+        regions: &MALI_REGIONS,
+    });
     *response.status_mut() = status;
     response
 }
@@ -137,7 +154,11 @@ async fn create_venue(
 ) -> AppResult<Response> {
     let (input, parse_errors) = form.parse();
     match venues::create(&state.db, &input, parse_errors).await {
-        Ok(venue) => Ok((with_flash(jar, "success", "venues.created"), Redirect::to(&format!("/venues/{}", venue.id))).into_response()),
+        Ok(venue) => Ok((
+            with_flash(jar, "success", "venues.created"),
+            Redirect::to(&format!("/venues/{}", venue.id)),
+        )
+            .into_response()),
         Err(AppError::Validation(errors)) => Ok(form_page(page, None, form, Some(&errors))),
         Err(other) => Err(other),
     }
@@ -150,7 +171,12 @@ async fn edit_venue(
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     let venue = venues::get(&state.db, id).await?;
-    Ok(form_page(page, Some(id), VenueForm::from_venue(&venue), None))
+    Ok(form_page(
+        page,
+        Some(id),
+        VenueForm::from_venue(&venue),
+        None,
+    ))
 }
 
 async fn update_venue(
@@ -163,7 +189,11 @@ async fn update_venue(
 ) -> AppResult<Response> {
     let (input, parse_errors) = form.parse();
     match venues::update(&state.db, id, &input, parse_errors).await {
-        Ok(_) => Ok((with_flash(jar, "success", "venues.updated"), Redirect::to(&format!("/venues/{id}"))).into_response()),
+        Ok(_) => Ok((
+            with_flash(jar, "success", "venues.updated"),
+            Redirect::to(&format!("/venues/{id}")),
+        )
+            .into_response()),
         Err(AppError::Validation(errors)) => Ok(form_page(page, Some(id), form, Some(&errors))),
         Err(other) => Err(other),
     }
@@ -176,5 +206,9 @@ async fn delete_venue(
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     venues::delete(&state.db, id).await?;
-    Ok((with_flash(jar, "success", "venues.deleted"), Redirect::to("/venues")).into_response())
+    Ok((
+        with_flash(jar, "success", "venues.deleted"),
+        Redirect::to("/venues"),
+    )
+        .into_response())
 }

@@ -1,1 +1,13 @@
+//! End-to-end stories: the app runs on a random port against a real database.
 
+mod helpers;
+
+mod api_auth;
+mod csrf;
+mod language;
+mod login;
+mod openapi;
+mod roles;
+mod sessions;
+mod setup;
+mod venues;

@@ -1,0 +1,107 @@
+//! Signing in: wrong passwords, the attempt limit, signing out.
+
+use entity::session;
+use reqwest::StatusCode;
+
+use crate::helpers::{PASSWORD, location, spawn_app, texts};
+
+#[tokio::test]
+async fn a_wrong_password_shows_a_clear_message_and_opens_no_session() {
+    let app = spawn_app().await;
+    app.create_user("organizer@example.org", "organizer").await;
+
+    let response = app
+        .login("organizer@example.org", "pas le bon mot de passe")
+        .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        !response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("toguna_session=")),
+        "no session cookie"
+    );
+    let html = response.text().await.unwrap();
+    assert_eq!(
+        texts(&html, "[role=alert]"),
+        ["Adresse e-mail ou mot de passe incorrect."]
+    );
+    assert_eq!(app.count(session::Entity).await, 0);
+    assert_eq!(
+        location(&app.get("/venues").await),
+        "/login?next=%2Fvenues",
+        "still signed out"
+    );
+}
+
+#[tokio::test]
+async fn the_eleventh_rapid_failed_attempt_is_refused_even_with_the_right_password() {
+    let app = spawn_app().await;
+    app.create_user("cible@example.org", "admin").await;
+
+    for attempt in 1..=10 {
+        let response = app.login("cible@example.org", "devine-devine").await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "attempt {attempt} is checked"
+        );
+    }
+    let refused = app.login("cible@example.org", PASSWORD).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.text().await.unwrap().contains("Trop de tentatives"));
+    assert_eq!(app.count(session::Entity).await, 0);
+
+    // Another account is not locked out by the attack on this one.
+    app.create_user("autre@example.org", "viewer").await;
+    assert_eq!(
+        app.login("autre@example.org", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session() {
+    let app = spawn_app().await;
+    app.login_as("viewer").await;
+    assert_eq!(app.get("/venues").await.status(), StatusCode::OK);
+
+    let out = app.submit("/venues", "/logout", &[]).await;
+    assert_eq!(location(&out), "/login");
+    assert_eq!(app.count(session::Entity).await, 0);
+    assert_eq!(app.get("/venues").await.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn sign_in_returns_to_the_page_asked_for_but_never_to_another_site() {
+    let app = spawn_app().await;
+    let user = app.create_user("viewer@example.org", "viewer").await;
+    let back = app
+        .submit(
+            "/login",
+            "/login",
+            &[
+                ("email", &user.email),
+                ("password", PASSWORD),
+                ("next", "/venues?page=2"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&back), "/venues?page=2");
+
+    let other = crate::helpers::spawn_app().await;
+    let user = other.create_user("viewer@example.org", "viewer").await;
+    let away = other
+        .submit(
+            "/login",
+            "/login",
+            &[
+                ("email", &user.email),
+                ("password", PASSWORD),
+                ("next", "//evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&away), "/");
+}

@@ -1,0 +1,60 @@
+//! The OpenAPI document describes every `/api/v1` route, and every route it describes exists.
+
+use reqwest::{Method, StatusCode};
+
+use crate::helpers::spawn_app;
+
+/// Every API route the app serves; a new route must be added here and to the document.
+const API_ROUTES: &[(&str, &str)] = &[
+    ("get", "/api/v1/venues"),
+    ("post", "/api/v1/venues"),
+    ("get", "/api/v1/venues/{id}"),
+    ("put", "/api/v1/venues/{id}"),
+    ("delete", "/api/v1/venues/{id}"),
+];
+
+#[tokio::test]
+async fn every_api_route_is_in_the_openapi_document_and_answers() {
+    let app = spawn_app().await;
+    let doc: serde_json::Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+
+    let mut documented = Vec::new();
+    for (path, operations) in paths {
+        for method in operations.as_object().unwrap().keys() {
+            documented.push((method.clone(), path.clone()));
+        }
+    }
+    for (method, path) in API_ROUTES {
+        assert!(
+            documented.contains(&(method.to_string(), path.to_string())),
+            "{method} {path} is documented"
+        );
+    }
+    for (method, path) in &documented {
+        assert!(path.starts_with("/api/v1/"), "{path}");
+        // Without a token a real route says 401; a route that does not exist would say 404 or 405.
+        let concrete = path.replace("{id}", "1");
+        let response = app
+            .api(
+                Method::from_bytes(method.to_uppercase().as_bytes()).unwrap(),
+                &concrete,
+                None,
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "{method} {path}"
+        );
+    }
+    assert_eq!(
+        documented.len(),
+        API_ROUTES.len(),
+        "no undocumented extras on either side"
+    );
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
