@@ -58,10 +58,20 @@ impl FieldErrors {
     }
 }
 
+/// One problem on one line of an uploaded file; `message` is a catalog key until rendered.
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
+pub struct RowError {
+    pub line: u64,
+    pub field: String,
+    pub message: String,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("invalid input: {0:?}")]
     Validation(FieldErrors),
+    #[error("invalid rows: {} errors", .0.len())]
+    InvalidRows(Vec<RowError>),
     #[error("bad request: {0}")]
     BadRequest(String),
     #[error("not signed in")]
@@ -85,7 +95,7 @@ pub enum AppError {
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Validation(_) | AppError::InvalidRows(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
@@ -100,7 +110,7 @@ impl AppError {
 
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::Validation(_) => "validation_failed",
+            AppError::Validation(_) | AppError::InvalidRows(_) => "validation_failed",
             AppError::BadRequest(_) => "bad_request",
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
@@ -117,6 +127,7 @@ impl AppError {
     pub fn message_key(&self) -> &str {
         match self {
             AppError::Validation(_) => "error.validation",
+            AppError::InvalidRows(_) => "import.invalid",
             AppError::BadRequest(_) => "error.bad_request",
             AppError::Unauthorized => "error.unauthorized",
             AppError::Forbidden => "error.forbidden",
@@ -160,6 +171,8 @@ struct ErrorDetail<'a> {
     message: String,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     fields: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    lines: Vec<RowError>,
 }
 
 impl IntoResponse for AppError {
@@ -180,11 +193,25 @@ impl IntoResponse for AppError {
         if let Some(text) = &detail {
             message = format!("{message}: {text}");
         }
+        let lines = match &self {
+            AppError::InvalidRows(rows) => rows
+                .iter()
+                .map(|r| RowError {
+                    message: Lang::En
+                        .lookup(&r.message)
+                        .unwrap_or(&r.message)
+                        .to_string(),
+                    ..r.clone()
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.code(),
                 message,
                 fields,
+                lines,
             },
         };
         let mut response = (status, Json(body)).into_response();

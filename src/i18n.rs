@@ -6,7 +6,9 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 /// The languages Toguna speaks; French is the working language.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
@@ -22,6 +24,11 @@ impl Lang {
             Lang::Fr => "fr",
             Lang::En => "en",
         }
+    }
+
+    /// The catalog key of the language's own name.
+    pub fn label_key(self) -> String {
+        format!("language.{}", self.code())
     }
 
     pub fn parse(code: &str) -> Option<Lang> {

@@ -1,8 +1,10 @@
 //! Toguna: plans dialogue events and feeds their debates back into the research report.
 
 pub mod api;
+pub mod calendar;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;

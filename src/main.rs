@@ -26,6 +26,8 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Load the demo campaign (a report, 600 actors, venues, workshops); safe to run twice.
+    Demo,
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -80,6 +82,18 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate => {
             toguna::prepare(settings).await?;
             eprintln!("Database is up to date.");
+            Ok(())
+        }
+        Command::Demo => {
+            let state = toguna::prepare(settings).await?;
+            let summary = toguna::demo::load(&state.db).await.map_err(describe)?;
+            println!(
+                "Demo campaign ready: {} actors imported, {} venues and {} events created, {} guests added.",
+                summary.actors_imported,
+                summary.venues_created,
+                summary.events_created,
+                summary.guests_added
+            );
             Ok(())
         }
         Command::User {

@@ -4,6 +4,8 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_accounts;
 mod m20261129_000002_venues;
+mod m20261129_000003_actors;
+mod m20261129_000004_events;
 
 pub struct Migrator;
 
@@ -13,6 +15,8 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261129_000001_accounts::Migration),
             Box::new(m20261129_000002_venues::Migration),
+            Box::new(m20261129_000003_actors::Migration),
+            Box::new(m20261129_000004_events::Migration),
         ]
     }
 }

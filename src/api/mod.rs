@@ -1,5 +1,7 @@
 //! The JSON API under `/api/v1`, its OpenAPI document and the health check.
 
+mod actors;
+mod events;
 mod json;
 mod venues;
 
@@ -58,6 +60,8 @@ pub struct ErrorDetail {
 pub fn router() -> Router<AppState> {
     let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(venues::router())
+        .merge(actors::router())
+        .merge(events::router())
         .split_for_parts();
     let openapi = std::sync::Arc::new(openapi);
     router

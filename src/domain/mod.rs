@@ -1,11 +1,16 @@
 //! Domain services: the rules of each aggregate and all database access.
 
+pub mod actors;
 pub mod api_tokens;
+pub mod events;
+pub mod guests;
 pub mod login;
 pub mod paging;
 pub mod passwords;
+pub mod reports;
 pub mod secrets;
 pub mod sessions;
 pub mod text;
 pub mod users;
 pub mod venues;
+pub mod vocab;

@@ -32,3 +32,42 @@ pub fn email(value: &str, field: &str, errors: &mut FieldErrors) -> String {
     }
     value
 }
+
+/// Lower case without accents, for accent-insensitive search ("Keïta" → "keita").
+pub fn fold(value: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    value
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            '’' | '‘' | 'ʼ' => '\'',
+            'œ' => 'o',
+            'æ' => 'a',
+            other => other,
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A `LIKE` pattern that matches `needle` anywhere, with the wildcards in it taken literally.
+pub fn like_contains(needle: &str) -> String {
+    let escaped = needle
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_ignores_accents_case_and_spacing() {
+        assert_eq!(fold("  Aïssata   KEÏTA "), "aissata keita");
+        assert_eq!(fold("Ségou, l’Œuvre"), "segou, l'ouvre");
+    }
+}

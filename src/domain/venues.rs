@@ -2,7 +2,10 @@
 
 use chrono::Utc;
 use entity::venue;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::paging::{PageQuery, Paged};
@@ -195,7 +198,15 @@ pub async fn update(
     Ok(model.update(db).await?.into())
 }
 
+/// Deletes a venue that no event uses.
 pub async fn delete(db: &DatabaseConnection, id: i32) -> AppResult<()> {
+    let used = entity::event::Entity::find()
+        .filter(entity::event::Column::VenueId.eq(id))
+        .count(db)
+        .await?;
+    if used > 0 {
+        return Err(AppError::Conflict("venues.in_use".into()));
+    }
     let result = venue::Entity::delete_by_id(id).exec(db).await?;
     if result.rows_affected == 0 {
         return Err(AppError::NotFound);
@@ -225,3 +236,15 @@ pub const MALI_REGIONS: [&str; 19] = [
     "San",
     "Douentza",
 ];
+
+/// Every venue, for select boxes and lookups (venues number in the tens, not thousands).
+pub async fn all(db: &DatabaseConnection) -> AppResult<Vec<Venue>> {
+    Ok(venue::Entity::find()
+        .order_by_asc(venue::Column::Region)
+        .order_by_asc(venue::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Venue::from)
+        .collect())
+}

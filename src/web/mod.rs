@@ -1,10 +1,13 @@
 //! The HTML side: one module per resource, plus the page context and middleware.
 
+pub mod actor_import;
+pub mod actors;
 pub mod admin;
 pub mod auth;
 pub mod auth_extract;
 pub mod csrf;
 pub mod errors;
+pub mod events;
 pub mod forms;
 pub mod home;
 pub mod page;
@@ -23,4 +26,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(profile::router())
         .merge(venues::router())
+        .merge(actor_import::router())
+        .merge(actors::router())
+        .merge(events::router())
 }

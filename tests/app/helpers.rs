@@ -1,6 +1,7 @@
 //! The test harness: the real app on a random port, a fresh database per test, a browser-like client.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use reqwest::header::{ACCEPT_LANGUAGE, AUTHORIZATION};
 use reqwest::redirect::Policy;
@@ -25,6 +26,8 @@ pub struct TestApp {
     /// The default browser of the story.
     pub browser: Browser,
     pub db: DatabaseConnection,
+    /// SQL statements the server has run since the counter was last reset.
+    pub queries: Arc<AtomicUsize>,
     settings: Settings,
     server: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
     pg_database: Option<(String, String)>,
@@ -72,6 +75,7 @@ pub async fn spawn_app() -> TestApp {
         db: toguna::db::connect(&settings.database_url)
             .await
             .expect("test database"),
+        queries: Arc::new(AtomicUsize::new(0)),
         settings,
         server: None,
         pg_database,
@@ -90,7 +94,11 @@ impl TestApp {
         self.browser.address = format!("http://127.0.0.1:{port}");
         let mut settings = self.settings.clone();
         settings.base_url = self.browser.address.clone();
-        let state = toguna::prepare(settings).await.expect("app starts");
+        let mut state = toguna::prepare(settings).await.expect("app starts");
+        let counter = self.queries.clone();
+        state.db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
         let (stop, stopped) = oneshot::channel::<()>();
         let handle = tokio::spawn(async move {
             let shutdown = async {
@@ -172,6 +180,23 @@ impl TestApp {
             Some(token) => request.header(AUTHORIZATION, format!("Bearer {token}")),
             None => request,
         }
+    }
+
+    /// Runs `work` and returns how many SQL statements the server ran meanwhile.
+    pub async fn queries_during<F: std::future::Future>(&self, work: F) -> (F::Output, usize) {
+        self.queries.store(0, Ordering::SeqCst);
+        let output = work.await;
+        (output, self.queries.load(Ordering::SeqCst))
+    }
+
+    /// Imports a CSV file through the API as an organizer would.
+    pub async fn import_csv(&self, token: &str, csv: &str) -> Response {
+        self.api(reqwest::Method::POST, "/api/v1/actors/import", Some(token))
+            .header(reqwest::header::CONTENT_TYPE, "text/csv; charset=utf-8")
+            .body(csv.to_string())
+            .send()
+            .await
+            .expect("import request")
     }
 
     pub async fn count<E: EntityTrait>(&self, _entity: E) -> u64
@@ -307,6 +332,14 @@ pub fn texts(html: &str, selector: &str) -> Vec<String> {
                 .join(" ")
         })
         .collect()
+}
+
+/// A fixture file of the repository.
+pub fn fixture(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 pub fn location(response: &Response) -> String {

@@ -2,8 +2,10 @@
 
 mod helpers;
 
+mod actors;
 mod api_auth;
 mod csrf;
+mod events;
 mod language;
 mod login;
 mod openapi;

@@ -1,0 +1,131 @@
+//! `/api/v1/actors`: the actor directory in JSON, and the all-or-nothing CSV import.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::api::{ApiJson, ErrorEnvelope};
+use crate::domain::actors::csv_io::{self, ImportSummary};
+use crate::domain::actors::search::{self, ActorFilter, FacetCounts};
+use crate::domain::actors::{self, Actor, ActorInput};
+use crate::domain::paging::PageQuery;
+use crate::error::{AppError, AppResult};
+use crate::web::auth_extract::{AnyRole, Organizer, Require};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_actors, create_actor))
+        .routes(routes!(get_actor, update_actor, delete_actor))
+        .routes(routes!(import_actors))
+}
+
+/// A page of actors with the counts per filter value.
+#[derive(Serialize, utoipa::ToSchema)]
+struct ActorPage {
+    items: Vec<Actor>,
+    total: u64,
+    page: u64,
+    per_page: u64,
+    facets: FacetCounts,
+}
+
+/// Search and filter the directory (accent-insensitive `q`), a page at a time.
+#[utoipa::path(get, path = "/api/v1/actors", tag = "actors", params(ActorFilter, PageQuery),
+    responses((status = 200, body = ActorPage), (status = 401, body = ErrorEnvelope)))]
+async fn list_actors(
+    State(state): State<AppState>,
+    _user: Require<AnyRole>,
+    Query(filter): Query<ActorFilter>,
+    Query(paging): Query<PageQuery>,
+) -> AppResult<Json<ActorPage>> {
+    let page = search::list(&state.db, &filter, paging).await?;
+    let facets = search::facet_counts(&state.db, &filter).await?;
+    Ok(Json(ActorPage {
+        items: page.items,
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+        facets,
+    }))
+}
+
+/// Add an actor (admin, organizer).
+#[utoipa::path(post, path = "/api/v1/actors", tag = "actors", request_body = ActorInput,
+    responses((status = 201, body = Actor), (status = 422, body = ErrorEnvelope)))]
+async fn create_actor(
+    State(state): State<AppState>,
+    _user: Require<Organizer>,
+    ApiJson(input): ApiJson<ActorInput>,
+) -> AppResult<(StatusCode, Json<Actor>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(actors::create(&state.db, &input).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/actors/{id}", tag = "actors", params(("id" = i32, Path)),
+    responses((status = 200, body = Actor), (status = 404, body = ErrorEnvelope)))]
+async fn get_actor(
+    State(state): State<AppState>,
+    _user: Require<AnyRole>,
+    Path(id): Path<i32>,
+) -> AppResult<Json<Actor>> {
+    Ok(Json(actors::get(&state.db, id).await?))
+}
+
+/// Replace an actor's fields (admin, organizer).
+#[utoipa::path(put, path = "/api/v1/actors/{id}", tag = "actors", params(("id" = i32, Path)), request_body = ActorInput,
+    responses((status = 200, body = Actor), (status = 422, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
+async fn update_actor(
+    State(state): State<AppState>,
+    _user: Require<Organizer>,
+    Path(id): Path<i32>,
+    ApiJson(input): ApiJson<ActorInput>,
+) -> AppResult<Json<Actor>> {
+    Ok(Json(actors::update(&state.db, id, &input).await?))
+}
+
+/// Delete an actor who is on no guest list (409 otherwise: merge instead).
+#[utoipa::path(delete, path = "/api/v1/actors/{id}", tag = "actors", params(("id" = i32, Path)),
+    responses((status = 204), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)))]
+async fn delete_actor(
+    State(state): State<AppState>,
+    _user: Require<Organizer>,
+    Path(id): Path<i32>,
+) -> AppResult<StatusCode> {
+    actors::delete(&state.db, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Import a CSV file (`text/csv`, the format of the export). All or nothing: any bad line
+/// gives 422 with every error by line and field, and stores nothing. Lines whose email or
+/// phone is already in the directory are skipped.
+#[utoipa::path(post, path = "/api/v1/actors/import", tag = "actors",
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 201, body = ImportSummary), (status = 422, body = ErrorEnvelope)))]
+async fn import_actors(
+    State(state): State<AppState>,
+    _user: Require<Organizer>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> AppResult<(StatusCode, Json<ImportSummary>)> {
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !content_type.starts_with("text/csv") {
+        return Err(AppError::BadRequest(
+            "expected Content-Type: text/csv".into(),
+        ));
+    }
+    let content = std::str::from_utf8(&body)
+        .map_err(|_| AppError::BadRequest("the file is not UTF-8".into()))?;
+    let summary = csv_io::import(&state.db, content, true).await?;
+    Ok((StatusCode::CREATED, Json(summary)))
+}

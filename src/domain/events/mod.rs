@@ -1,0 +1,363 @@
+//! Events: what, where, when (entered in a time zone, stored in UTC), and their life cycle.
+
+pub mod calendar_entry;
+pub mod listing;
+mod time_input;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use entity::{event, report, venue};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::text;
+use crate::domain::vocab::{EventKind, EventStatus};
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::i18n::Lang;
+
+pub use time_input::parse_instant;
+
+pub const DEFAULT_TIMEZONE: &str = "Africa/Bamako";
+
+/// An event as shown and as returned by the API.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Event {
+    pub id: i32,
+    pub kind: EventKind,
+    pub title: String,
+    pub description: String,
+    pub report_id: Option<i32>,
+    pub venue_id: Option<i32>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub timezone: String,
+    pub language: Lang,
+    pub capacity: Option<i32>,
+    pub women_target_percent: Option<i32>,
+    pub status: EventStatus,
+    pub uid: String,
+    pub sequence: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<event::Model> for Event {
+    fn from(m: event::Model) -> Self {
+        Event {
+            id: m.id,
+            kind: EventKind::parse(&m.kind).unwrap_or(EventKind::Other),
+            status: EventStatus::parse(&m.status).unwrap_or(EventStatus::Draft),
+            language: Lang::parse(&m.language).unwrap_or_default(),
+            title: m.title,
+            description: m.description,
+            report_id: m.report_id,
+            venue_id: m.venue_id,
+            starts_at: m.starts_at,
+            ends_at: m.ends_at,
+            timezone: m.timezone,
+            capacity: m.capacity,
+            women_target_percent: m.women_target_percent,
+            uid: m.uid,
+            sequence: m.sequence,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+impl Event {
+    pub fn tz(&self) -> Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::Africa::Bamako)
+    }
+
+    /// Start in the event's own zone, as the organizer entered it.
+    pub fn local_start(&self) -> DateTime<Tz> {
+        self.starts_at.with_timezone(&self.tz())
+    }
+
+    pub fn local_end(&self) -> DateTime<Tz> {
+        self.ends_at.with_timezone(&self.tz())
+    }
+
+    pub fn is_upcoming(&self) -> bool {
+        self.ends_at >= Utc::now()
+    }
+}
+
+/// An event's fields as sent by the API or built from the form; times are RFC 3339 instants,
+/// or local date-times (`2026-12-10T09:00`) read in `timezone`.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct EventInput {
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub report_id: Option<i32>,
+    pub venue_id: Option<i32>,
+    pub starts_at: String,
+    pub ends_at: String,
+    /// IANA zone the times were entered in; `Africa/Bamako` when empty.
+    pub timezone: String,
+    pub language: String,
+    pub capacity: Option<i64>,
+    pub women_target_percent: Option<i64>,
+}
+
+struct ValidEvent {
+    kind: EventKind,
+    title: String,
+    description: String,
+    report_id: Option<i32>,
+    venue_id: Option<i32>,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    timezone: String,
+    language: Lang,
+    capacity: Option<i32>,
+    women_target_percent: Option<i32>,
+}
+
+impl EventInput {
+    async fn validate(
+        &self,
+        db: &DatabaseConnection,
+        mut errors: FieldErrors,
+    ) -> AppResult<ValidEvent> {
+        let kind = EventKind::parse(&self.kind);
+        if kind.is_none() {
+            errors.add(
+                "kind",
+                if self.kind.trim().is_empty() {
+                    "validation.required"
+                } else {
+                    "validation.choice"
+                },
+            );
+        }
+        let title = text::required(&self.title, "title", 200, &mut errors);
+        let description = text::optional(&self.description, "description", 10_000, &mut errors);
+        let zone_name = if self.timezone.trim().is_empty() {
+            DEFAULT_TIMEZONE
+        } else {
+            self.timezone.trim()
+        };
+        let tz: Option<Tz> = zone_name.parse().ok();
+        if tz.is_none() {
+            errors.add("timezone", "validation.timezone");
+        }
+        let tz = tz.unwrap_or(chrono_tz::Africa::Bamako);
+        let starts_at = parse_instant(&self.starts_at, tz, "starts_at", &mut errors);
+        let ends_at = parse_instant(&self.ends_at, tz, "ends_at", &mut errors);
+        if let (Some(s), Some(e)) = (starts_at, ends_at)
+            && e <= s
+        {
+            errors.add("ends_at", "validation.end_before_start");
+        }
+        let language = if self.language.trim().is_empty() {
+            Lang::Fr
+        } else {
+            Lang::parse(&self.language).unwrap_or_else(|| {
+                errors.add("language", "validation.choice");
+                Lang::Fr
+            })
+        };
+        let capacity = positive(self.capacity, "capacity", 1_000_000, &mut errors);
+        let women_target_percent = match self.women_target_percent {
+            Some(p) if !(0..=100).contains(&p) => {
+                errors.add("women_target_percent", "validation.percent");
+                None
+            }
+            other => other.map(|p| p as i32),
+        };
+        if let Some(id) = self.venue_id
+            && venue::Entity::find_by_id(id).one(db).await?.is_none()
+        {
+            errors.add("venue_id", "validation.unknown_venue");
+        }
+        if let Some(id) = self.report_id
+            && report::Entity::find_by_id(id).one(db).await?.is_none()
+        {
+            errors.add("report_id", "validation.unknown_report");
+        }
+        errors.into_result(())?;
+        Ok(ValidEvent {
+            kind: kind.unwrap_or(EventKind::Other),
+            title,
+            description,
+            report_id: self.report_id,
+            venue_id: self.venue_id,
+            starts_at: starts_at.unwrap_or_default(),
+            ends_at: ends_at.unwrap_or_default(),
+            timezone: tz.name().to_string(),
+            language,
+            capacity,
+            women_target_percent,
+        })
+    }
+}
+
+fn positive(value: Option<i64>, field: &str, max: i64, errors: &mut FieldErrors) -> Option<i32> {
+    match value {
+        Some(v) if v <= 0 || v > max => {
+            errors.add(field, "validation.positive_number");
+            None
+        }
+        other => other.map(|v| v as i32),
+    }
+}
+
+impl ValidEvent {
+    fn apply(self, mut model: event::ActiveModel) -> event::ActiveModel {
+        model.kind = Set(self.kind.slug().into());
+        model.title = Set(self.title);
+        model.description = Set(self.description);
+        model.report_id = Set(self.report_id);
+        model.venue_id = Set(self.venue_id);
+        model.starts_at = Set(self.starts_at);
+        model.ends_at = Set(self.ends_at);
+        model.timezone = Set(self.timezone);
+        model.language = Set(self.language.code().into());
+        model.capacity = Set(self.capacity);
+        model.women_target_percent = Set(self.women_target_percent);
+        model.updated_at = Set(Utc::now());
+        model
+    }
+}
+
+/// Creates a draft event with its calendar UID; `prior` carries errors found while parsing a form.
+pub async fn create(
+    db: &DatabaseConnection,
+    input: &EventInput,
+    prior: FieldErrors,
+) -> AppResult<Event> {
+    let valid = input.validate(db, prior).await?;
+    let now = Utc::now();
+    let model = event::ActiveModel {
+        status: Set(EventStatus::Draft.slug().into()),
+        uid: Set(format!("{}@toguna", uuid::Uuid::new_v4())),
+        sequence: Set(0),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    Ok(valid.apply(model).insert(db).await?.into())
+}
+
+pub async fn get(db: &DatabaseConnection, id: i32) -> AppResult<Event> {
+    event::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(Event::from)
+        .ok_or(AppError::NotFound)
+}
+
+/// Replaces the editable fields; cancelled and completed events are kept as they were.
+pub async fn update(
+    db: &DatabaseConnection,
+    id: i32,
+    input: &EventInput,
+    prior: FieldErrors,
+) -> AppResult<Event> {
+    let existing = event::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if matches!(
+        EventStatus::parse(&existing.status),
+        Some(EventStatus::Cancelled | EventStatus::Completed)
+    ) {
+        return Err(AppError::Conflict("events.closed".into()));
+    }
+    let valid = input.validate(db, prior).await?;
+    Ok(valid.apply(existing.into()).update(db).await?.into())
+}
+
+/// Merges a partial update (API `PATCH`) over the stored event.
+pub async fn patch(db: &DatabaseConnection, id: i32, patch: &EventPatch) -> AppResult<Event> {
+    let current = get(db, id).await?;
+    let input = EventInput {
+        kind: patch
+            .kind
+            .clone()
+            .unwrap_or_else(|| current.kind.slug().into()),
+        title: patch.title.clone().unwrap_or(current.title),
+        description: patch.description.clone().unwrap_or(current.description),
+        report_id: patch.report_id.unwrap_or(current.report_id),
+        venue_id: patch.venue_id.unwrap_or(current.venue_id),
+        starts_at: patch
+            .starts_at
+            .clone()
+            .unwrap_or_else(|| current.starts_at.to_rfc3339()),
+        ends_at: patch
+            .ends_at
+            .clone()
+            .unwrap_or_else(|| current.ends_at.to_rfc3339()),
+        timezone: patch.timezone.clone().unwrap_or(current.timezone),
+        language: patch
+            .language
+            .clone()
+            .unwrap_or_else(|| current.language.code().into()),
+        capacity: patch.capacity.unwrap_or(current.capacity.map(i64::from)),
+        women_target_percent: patch
+            .women_target_percent
+            .unwrap_or(current.women_target_percent.map(i64::from)),
+    };
+    update(db, id, &input, FieldErrors::new()).await
+}
+
+/// `PATCH` body: absent fields stay; `null` clears an optional field.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct EventPatch {
+    pub kind: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[serde(deserialize_with = "double_option")]
+    #[schema(value_type = Option<i32>)]
+    pub report_id: Option<Option<i32>>,
+    #[serde(deserialize_with = "double_option")]
+    #[schema(value_type = Option<i32>)]
+    pub venue_id: Option<Option<i32>>,
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    pub timezone: Option<String>,
+    pub language: Option<String>,
+    #[serde(deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub capacity: Option<Option<i64>>,
+    #[serde(deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub women_target_percent: Option<Option<i64>>,
+}
+
+fn double_option<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// The allowed moves of the life cycle.
+pub async fn change_status(db: &DatabaseConnection, id: i32, to: EventStatus) -> AppResult<Event> {
+    let existing = event::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let from = EventStatus::parse(&existing.status).unwrap_or(EventStatus::Draft);
+    let allowed = matches!(
+        (from, to),
+        (EventStatus::Draft, EventStatus::Scheduled)
+            | (EventStatus::Scheduled, EventStatus::Completed)
+            | (
+                EventStatus::Draft | EventStatus::Scheduled,
+                EventStatus::Cancelled
+            )
+    );
+    if !allowed {
+        return Err(AppError::Conflict("events.bad_transition".into()));
+    }
+    let mut model: event::ActiveModel = existing.into();
+    model.status = Set(to.slug().into());
+    model.updated_at = Set(Utc::now());
+    Ok(model.update(db).await?.into())
+}

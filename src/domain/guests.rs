@@ -1,0 +1,265 @@
+//! Guest lists: who is invited to an event, by hand, by selection or by filter, and who they are.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use entity::{actor, invitation};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::actors::Actor;
+use crate::domain::actors::search::{self, ActorFilter};
+use crate::domain::events;
+use crate::domain::paging::{PageQuery, Paged};
+use crate::domain::vocab::{Channel, Delivery, EventStatus, Response};
+use crate::error::{AppError, AppResult, FieldErrors};
+
+/// One line of a guest list.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Guest {
+    pub id: i32,
+    pub event_id: i32,
+    pub actor_id: i32,
+    pub channel: Channel,
+    pub response: Response,
+    pub responded_at: Option<chrono::DateTime<Utc>>,
+    pub delivery: Delivery,
+    /// The invitee may be emailed: an address and consent to be contacted.
+    pub emailable: bool,
+    #[serde(skip)]
+    pub actor: Option<Actor>,
+}
+
+fn guest(inv: invitation::Model, actor: Option<actor::Model>) -> Guest {
+    let actor = actor.map(Actor::from);
+    Guest {
+        id: inv.id,
+        event_id: inv.event_id,
+        actor_id: inv.actor_id,
+        channel: Channel::parse(&inv.channel).unwrap_or(Channel::Letter),
+        response: Response::parse(&inv.response).unwrap_or(Response::None),
+        responded_at: inv.responded_at,
+        delivery: Delivery::parse(&inv.delivery).unwrap_or(Delivery::NotApplicable),
+        emailable: actor.as_ref().is_some_and(Actor::reachable_by_email),
+        actor,
+    }
+}
+
+/// Who to add: explicit actors, or everyone matching a directory filter.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct AddGuests {
+    pub actor_ids: Vec<i32>,
+    pub filter: Option<ActorFilter>,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct AddSummary {
+    pub added: u64,
+    pub already_invited: u64,
+}
+
+/// Adds actors once each; those already on the list are counted, not duplicated.
+pub async fn add(
+    db: &DatabaseConnection,
+    event_id: i32,
+    request: &AddGuests,
+) -> AppResult<AddSummary> {
+    let event = events::get(db, event_id).await?;
+    if matches!(
+        event.status,
+        EventStatus::Cancelled | EventStatus::Completed
+    ) {
+        return Err(AppError::Conflict("events.closed".into()));
+    }
+    let txn = db.begin().await?;
+    let mut ids = match &request.filter {
+        Some(filter) => search::matching_ids(&txn, filter).await?,
+        None => request.actor_ids.clone(),
+    };
+    ids.sort_unstable();
+    ids.dedup();
+    if request.filter.is_none() && ids.is_empty() {
+        let mut errors = FieldErrors::new();
+        errors.add("actor_ids", "guests.none_selected");
+        return Err(AppError::Validation(errors));
+    }
+    let mut actors = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        actors.extend(
+            actor::Entity::find()
+                .filter(actor::Column::Id.is_in(chunk.to_vec()))
+                .all(&txn)
+                .await?,
+        );
+    }
+    if actors.len() != ids.len() {
+        let mut errors = FieldErrors::new();
+        errors.add("actor_ids", "guests.unknown_actor");
+        return Err(AppError::Validation(errors));
+    }
+    let before = count_for_event(&txn, event_id).await?;
+    let now = Utc::now();
+    let rows: Vec<invitation::ActiveModel> = actors
+        .into_iter()
+        .map(|a| {
+            let actor = Actor::from(a);
+            let channel = if actor.reachable_by_email() {
+                Channel::Email
+            } else if actor.phone.is_some() {
+                Channel::Phone
+            } else {
+                Channel::Letter
+            };
+            let delivery = if channel == Channel::Email {
+                Delivery::Pending
+            } else {
+                Delivery::NotApplicable
+            };
+            invitation::ActiveModel {
+                event_id: sea_orm::Set(event_id),
+                actor_id: sea_orm::Set(actor.id),
+                channel: sea_orm::Set(channel.slug().into()),
+                response: sea_orm::Set(Response::None.slug().into()),
+                responded_at: sea_orm::Set(None),
+                response_comment: sea_orm::Set(String::new()),
+                delivery: sea_orm::Set(delivery.slug().into()),
+                created_at: sea_orm::Set(now),
+                ..Default::default()
+            }
+        })
+        .collect();
+    let requested = rows.len() as u64;
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let batch: Vec<_> = rows.by_ref().take(200).collect();
+        // The unique (event, actor) index makes a second invitation a no-op, even under concurrency.
+        invitation::Entity::insert_many(batch)
+            .on_conflict(
+                OnConflict::columns([invitation::Column::EventId, invitation::Column::ActorId])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    let added = count_for_event(&txn, event_id).await? - before;
+    txn.commit().await?;
+    Ok(AddSummary {
+        added,
+        already_invited: requested - added,
+    })
+}
+
+pub async fn remove(db: &DatabaseConnection, event_id: i32, invitation_id: i32) -> AppResult<()> {
+    let result = invitation::Entity::delete_many()
+        .filter(invitation::Column::Id.eq(invitation_id))
+        .filter(invitation::Column::EventId.eq(event_id))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// The guest list, by name, one page at a time (two queries whatever the page size).
+pub async fn list(
+    db: &DatabaseConnection,
+    event_id: i32,
+    paging: PageQuery,
+) -> AppResult<Paged<Guest>> {
+    let paginator = invitation::Entity::find()
+        .filter(invitation::Column::EventId.eq(event_id))
+        .find_also_related(actor::Entity)
+        .order_by_asc(actor::Column::NameKey)
+        .order_by_asc(invitation::Column::Id)
+        .paginate(db, paging.per_page());
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(paging.page() - 1).await?;
+    Ok(Paged {
+        items: items.into_iter().map(|(inv, a)| guest(inv, a)).collect(),
+        total,
+        page: paging.page(),
+        per_page: paging.per_page(),
+    })
+}
+
+pub async fn count_for_event<C: ConnectionTrait>(db: &C, event_id: i32) -> AppResult<u64> {
+    Ok(invitation::Entity::find()
+        .filter(invitation::Column::EventId.eq(event_id))
+        .count(db)
+        .await?)
+}
+
+pub async fn count_for_actor<C: ConnectionTrait>(db: &C, actor_id: i32) -> AppResult<u64> {
+    Ok(invitation::Entity::find()
+        .filter(invitation::Column::ActorId.eq(actor_id))
+        .count(db)
+        .await?)
+}
+
+/// The composition of a guest list (DESIGN §1: disaggregated by gender, age group and category).
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct GuestStats {
+    pub total: u64,
+    pub by_category: BTreeMap<String, u64>,
+    pub by_gender: BTreeMap<String, u64>,
+    pub by_age_group: BTreeMap<String, u64>,
+    /// Share of women among the guests, in percent (one decimal), `null` for an empty list.
+    pub women_share_percent: Option<f64>,
+    /// Guests who may not be emailed (no address, or no consent).
+    pub not_emailable: u64,
+}
+
+impl GuestStats {
+    pub fn women(&self) -> u64 {
+        self.by_gender.get("female").copied().unwrap_or(0)
+    }
+}
+
+pub async fn stats(db: &DatabaseConnection, event_id: i32) -> AppResult<GuestStats> {
+    let by = |column: actor::Column| async move {
+        let rows: Vec<(String, i64)> = invitation::Entity::find()
+            .select_only()
+            .join(JoinType::InnerJoin, invitation::Relation::Actor.def())
+            .column(column)
+            .column_as(invitation::Column::Id.count(), "n")
+            .filter(invitation::Column::EventId.eq(event_id))
+            .group_by(column)
+            .into_tuple()
+            .all(db)
+            .await?;
+        Ok::<_, AppError>(
+            rows.into_iter()
+                .map(|(k, n)| (k, n as u64))
+                .collect::<BTreeMap<_, _>>(),
+        )
+    };
+    let by_category = by(actor::Column::Category).await?;
+    let by_gender = by(actor::Column::Gender).await?;
+    let by_age_group = by(actor::Column::AgeGroup).await?;
+    let total: u64 = by_gender.values().sum();
+    let emailable = invitation::Entity::find()
+        .join(JoinType::InnerJoin, invitation::Relation::Actor.def())
+        .filter(invitation::Column::EventId.eq(event_id))
+        .filter(actor::Column::Email.is_not_null())
+        .filter(actor::Column::ConsentContact.eq(true))
+        .count(db)
+        .await?;
+    let women = by_gender.get("female").copied().unwrap_or(0);
+    let women_share_percent =
+        (total > 0).then(|| (women as f64 * 1000.0 / total as f64).round() / 10.0);
+    Ok(GuestStats {
+        total,
+        by_category,
+        by_gender,
+        by_age_group,
+        women_share_percent,
+        not_emailable: total - emailable,
+    })
+}

@@ -1,0 +1,207 @@
+//! Importing actors from CSV: upload, a preview of every line and error, then confirmation.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use axum_extra::extract::CookieJar;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::domain::actors::csv_io::{self, COLUMNS, ParsedFile};
+use crate::error::{AppError, AppResult};
+use crate::web::auth_extract::{Organizer, Require};
+use crate::web::errors::render;
+use crate::web::page::{Page, with_flash};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/actors/import", get(show_upload).post(upload_file))
+        .route(
+            "/actors/import/{id}",
+            get(show_preview).post(confirm_import),
+        )
+        .route("/actors/import/{id}/rejected.csv", get(download_rejected))
+}
+
+#[derive(Template)]
+#[template(path = "actors/import.html")]
+struct UploadPage {
+    page: Page,
+    columns: [&'static str; 12],
+    failure: Option<&'static str>,
+}
+
+async fn show_upload(_user: Require<Organizer>, page: Page) -> Response {
+    render(&UploadPage {
+        page,
+        columns: COLUMNS,
+        failure: None,
+    })
+}
+
+/// The upload form sends its CSRF token in the query string: multipart bodies are not read early.
+async fn upload_file(
+    State(state): State<AppState>,
+    current: Require<Organizer>,
+    page: Page,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(e.body_text()))?
+    {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("actors.csv").to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::BadRequest(e.body_text()))?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    let failure = match &file {
+        None => Some("import.no_file"),
+        Some((_, bytes)) if bytes.is_empty() => Some("import.no_file"),
+        Some((_, bytes)) if std::str::from_utf8(bytes).is_err() => Some("import.not_utf8"),
+        _ => None,
+    };
+    if let Some(key) = failure {
+        let mut response = render(&UploadPage {
+            page,
+            columns: COLUMNS,
+            failure: Some(key),
+        });
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(response);
+    }
+    let (name, bytes) = file.unwrap_or_default();
+    let content = String::from_utf8(bytes).unwrap_or_default();
+    let id = csv_io::stage(&state.db, current.user.id, &name, content).await?;
+    Ok(Redirect::to(&format!("/actors/import/{id}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "actors/preview.html")]
+struct PreviewPage {
+    page: Page,
+    import_id: i32,
+    filename: String,
+    file: ParsedFile,
+    columns: [&'static str; 12],
+    new_rows: usize,
+    existing_rows: usize,
+}
+
+impl PreviewPage {
+    /// The row's error messages, translated, for the preview table.
+    fn row_messages(&self, row: &csv_io::ParsedRow) -> Vec<String> {
+        row.errors
+            .0
+            .iter()
+            .map(|(field, key)| format!("{} : {}", field, self.page.t(key)))
+            .collect()
+    }
+}
+
+async fn show_preview(
+    State(state): State<AppState>,
+    current: Require<Organizer>,
+    page: Page,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
+    let staged = csv_io::staged(&state.db, current.user.id, id).await?;
+    let mut file = csv_io::parse(&staged.content);
+    csv_io::mark_existing(&state.db, &mut file).await?;
+    let existing_rows = file.rows.iter().filter(|r| r.existing).count();
+    let new_rows = file
+        .rows
+        .iter()
+        .filter(|r| r.actor.is_some() && !r.existing)
+        .count();
+    Ok(render(&PreviewPage {
+        page,
+        import_id: id,
+        filename: staged.filename,
+        file,
+        columns: COLUMNS,
+        new_rows,
+        existing_rows,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ConfirmForm {
+    /// `all` (default: refuse if any line is wrong) or `valid_only`.
+    mode: String,
+}
+
+async fn confirm_import(
+    State(state): State<AppState>,
+    current: Require<Organizer>,
+    page: Page,
+    jar: CookieJar,
+    Path(id): Path<i32>,
+    Form(form): Form<ConfirmForm>,
+) -> AppResult<Response> {
+    let staged = csv_io::staged(&state.db, current.user.id, id).await?;
+    let all_or_nothing = form.mode != "valid_only";
+    match csv_io::import(&state.db, &staged.content, all_or_nothing).await {
+        Ok(summary) => {
+            tracing::info!(
+                imported = summary.imported,
+                skipped = summary.skipped_existing,
+                rejected = summary.rejected,
+                "actors imported"
+            );
+            // The rejected lines stay downloadable; a clean import needs nothing kept.
+            if summary.rejected == 0 {
+                csv_io::discard(&state.db, id).await?;
+            }
+            Ok(render(&DonePage {
+                page,
+                import_id: id,
+                summary,
+            }))
+        }
+        Err(AppError::InvalidRows(_)) => Ok((
+            with_flash(jar, "error", "import.has_errors"),
+            Redirect::to(&format!("/actors/import/{id}")),
+        )
+            .into_response()),
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "actors/imported.html")]
+struct DonePage {
+    page: Page,
+    import_id: i32,
+    summary: csv_io::ImportSummary,
+}
+
+async fn download_rejected(
+    State(state): State<AppState>,
+    current: Require<Organizer>,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
+    let staged = csv_io::staged(&state.db, current.user.id, id).await?;
+    Ok((
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                CONTENT_DISPOSITION,
+                "attachment; filename=\"lignes-rejetees.csv\"",
+            ),
+        ],
+        csv_io::rejected_csv(&staged.content),
+    )
+        .into_response())
+}

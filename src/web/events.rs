@@ -1,0 +1,588 @@
+//! Event pages: upcoming and past lists, the month calendar, the form, and the event page.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use axum_extra::extract::CookieJar;
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::domain::events::listing::{self, EventFilter, Warning};
+use crate::domain::events::{self, DEFAULT_TIMEZONE, Event, EventInput, calendar_entry};
+use crate::domain::guests::{self, Guest, GuestStats};
+use crate::domain::paging::{PageQuery, Paged};
+use crate::domain::reports::{self, Report};
+use crate::domain::venues::{self, Venue};
+use crate::domain::vocab::{EventKind, EventStatus};
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::i18n::Lang;
+use crate::web::auth_extract::{AnyRole, Organizer, Require};
+use crate::web::errors::render;
+use crate::web::forms::{FormErrors, parse_optional_int};
+use crate::web::page::{Page, with_flash};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/events", get(list_events).post(create_event))
+        .route("/events/new", get(new_event))
+        .route("/events/calendar", get(show_calendar))
+        .route("/events/{id}", get(show_event).post(update_event))
+        .route("/events/{id}/edit", get(edit_event))
+        .route("/events/{id}/status", post(change_status))
+        .route("/events/{id}/invite.ics", get(download_ics))
+        .route("/events/{id}/guests", post(add_guests))
+        .route(
+            "/events/{id}/guests/{invitation}/delete",
+            post(remove_guest),
+        )
+}
+
+/// Zones offered in the form; any IANA name may still be typed.
+const ZONES: [&str; 9] = [
+    "Africa/Bamako",
+    "Africa/Dakar",
+    "Africa/Abidjan",
+    "Africa/Niamey",
+    "Africa/Ouagadougou",
+    "Africa/Nouakchott",
+    "Europe/Paris",
+    "America/New_York",
+    "UTC",
+];
+
+/// Venue names by id, for lists (one query, not one per row).
+async fn venue_names(state: &AppState) -> AppResult<std::collections::HashMap<i32, Venue>> {
+    Ok(venues::all(&state.db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "events/list.html")]
+struct ListPage {
+    page: Page,
+    filter: EventFilter,
+    events: Paged<Event>,
+    venues: std::collections::HashMap<i32, Venue>,
+    reports: Vec<Report>,
+    kinds: &'static [EventKind],
+    regions: Vec<String>,
+}
+
+impl ListPage {
+    fn venue_of(&self, event: &Event) -> String {
+        event
+            .venue_id
+            .and_then(|id| self.venues.get(&id))
+            .map(|v| format!("{} ({})", v.name, v.region))
+            .unwrap_or_default()
+    }
+
+    fn report_selected(&self, id: &i32) -> bool {
+        self.filter.report_id == Some(*id)
+    }
+
+    fn pager_query(&self) -> String {
+        let filter = self.filter.query_string();
+        if filter.is_empty() {
+            filter
+        } else {
+            format!("{filter}&")
+        }
+    }
+}
+
+async fn list_events(
+    State(state): State<AppState>,
+    _user: Require<AnyRole>,
+    page: Page,
+    Query(filter): Query<EventFilter>,
+    Query(paging): Query<PageQuery>,
+) -> AppResult<Response> {
+    let events = listing::list(&state.db, &filter, paging).await?;
+    let venues = venue_names(&state).await?;
+    let mut regions: Vec<String> = venues
+        .values()
+        .map(|v| v.region.clone())
+        .filter(|r| !r.is_empty())
+        .collect();
+    regions.sort();
+    regions.dedup();
+    let reports = reports::list(&state.db).await?;
+    Ok(render(&ListPage {
+        page,
+        filter,
+        events,
+        venues,
+        reports,
+        kinds: EventKind::ALL,
+        regions,
+    }))
+}
+
+/// A day of the month and the events on it.
+type DayCell = (u32, Vec<Event>);
+
+#[derive(Template)]
+#[template(path = "events/calendar.html")]
+struct CalendarPage {
+    page: Page,
+    month: NaiveDate,
+    previous: String,
+    next: String,
+    weeks: Vec<Vec<Option<DayCell>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct MonthQuery {
+    month: Option<String>,
+}
+
+impl CalendarPage {
+    fn month_name(&self) -> &'static str {
+        self.page.t(&format!("month.{}", self.month.format("%m")))
+    }
+}
+
+async fn show_calendar(
+    State(state): State<AppState>,
+    _user: Require<AnyRole>,
+    page: Page,
+    Query(q): Query<MonthQuery>,
+) -> AppResult<Response> {
+    let month = listing::month_start(q.month.as_deref());
+    let events = listing::in_month(&state.db, month).await?;
+    let weeks = month_grid(month, &events);
+    let previous = month
+        .checked_sub_months(chrono::Months::new(1))
+        .unwrap_or(month)
+        .format("%Y-%m")
+        .to_string();
+    let next = month
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(month)
+        .format("%Y-%m")
+        .to_string();
+    Ok(render(&CalendarPage {
+        page,
+        month,
+        previous,
+        next,
+        weeks,
+    }))
+}
+
+/// Weeks from Monday; each day holds the events happening on it in their own zone.
+fn month_grid(first: NaiveDate, events: &[Event]) -> Vec<Vec<Option<DayCell>>> {
+    let lead = first.weekday().num_days_from_monday() as usize;
+    let days_in_month = first
+        .checked_add_months(chrono::Months::new(1))
+        .map(|n| (n - first).num_days())
+        .unwrap_or(30) as u32;
+    let mut cells: Vec<Option<DayCell>> = vec![None; lead];
+    for day in 1..=days_in_month {
+        let date = first.with_day(day).unwrap_or(first);
+        let todays = events
+            .iter()
+            .filter(|e| e.local_start().date_naive() <= date && e.local_end().date_naive() >= date)
+            .cloned()
+            .collect();
+        cells.push(Some((day, todays)));
+    }
+    while !cells.len().is_multiple_of(7) {
+        cells.push(None);
+    }
+    cells.chunks(7).map(<[_]>::to_vec).collect()
+}
+
+#[derive(Template)]
+#[template(path = "events/show.html")]
+struct ShowPage {
+    page: Page,
+    event: Event,
+    venue: Option<Venue>,
+    report: Option<Report>,
+    stats: GuestStats,
+    guests: Paged<Guest>,
+    warnings: Vec<Warning>,
+    categories: &'static [crate::domain::vocab::ActorCategory],
+    genders: &'static [crate::domain::vocab::Gender],
+    age_groups: &'static [crate::domain::vocab::AgeGroup],
+    regions: &'static [&'static str],
+}
+
+impl ShowPage {
+    fn count(map: &std::collections::BTreeMap<String, u64>, key: &str) -> u64 {
+        map.get(key).copied().unwrap_or(0)
+    }
+
+    /// The share as shown to people: "31,5 %" in French, "31.5 %" in English.
+    fn percent(&self, value: f64) -> String {
+        let text = format!("{value:.1}");
+        match self.page.lang {
+            Lang::Fr => format!("{} %", text.replace('.', ",")),
+            Lang::En => format!("{text} %"),
+        }
+    }
+
+    fn women_share(&self) -> String {
+        self.stats
+            .women_share_percent
+            .map(|v| self.percent(v))
+            .unwrap_or_else(|| "—".into())
+    }
+
+    fn below_target(&self) -> bool {
+        match (
+            self.stats.women_share_percent,
+            self.event.women_target_percent,
+        ) {
+            (Some(share), Some(target)) => share < target as f64,
+            _ => false,
+        }
+    }
+
+    fn bar_width(&self) -> u32 {
+        self.stats
+            .women_share_percent
+            .map(|v| v.round().clamp(0.0, 100.0) as u32)
+            .unwrap_or(0)
+    }
+
+    fn can_change_guests(&self) -> bool {
+        self.page.can_organize()
+            && matches!(
+                self.event.status,
+                EventStatus::Draft | EventStatus::Scheduled
+            )
+    }
+}
+
+async fn show_event(
+    State(state): State<AppState>,
+    _user: Require<AnyRole>,
+    page: Page,
+    Path(id): Path<i32>,
+    Query(paging): Query<PageQuery>,
+) -> AppResult<Response> {
+    let event = events::get(&state.db, id).await?;
+    let venue = match event.venue_id {
+        Some(v) => Some(venues::get(&state.db, v).await?),
+        None => None,
+    };
+    let report = match event.report_id {
+        Some(r) => reports::list(&state.db)
+            .await?
+            .into_iter()
+            .find(|x| x.id == r),
+        None => None,
+    };
+    let stats = guests::stats(&state.db, id).await?;
+    let guests = guests::list(
+        &state.db,
+        id,
+        PageQuery {
+            per_page: Some(paging.per_page.unwrap_or(100)),
+            ..paging
+        },
+    )
+    .await?;
+    let warnings = listing::warnings(&state.db, &event, page.lang).await?;
+    Ok(render(&ShowPage {
+        page,
+        event,
+        venue,
+        report,
+        stats,
+        guests,
+        warnings,
+        categories: crate::domain::vocab::ActorCategory::ALL,
+        genders: crate::domain::vocab::Gender::ALL,
+        age_groups: crate::domain::vocab::AgeGroup::ALL,
+        regions: &venues::MALI_REGIONS,
+    }))
+}
+
+/// The form as typed: local date-times in the chosen zone.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+struct EventForm {
+    kind: String,
+    title: String,
+    description: String,
+    report_id: String,
+    venue_id: String,
+    starts_at: String,
+    ends_at: String,
+    timezone: String,
+    language: String,
+    capacity: String,
+    women_target_percent: String,
+}
+
+impl EventForm {
+    fn from_event(e: &Event) -> Self {
+        EventForm {
+            kind: e.kind.slug().into(),
+            title: e.title.clone(),
+            description: e.description.clone(),
+            report_id: e.report_id.map(|r| r.to_string()).unwrap_or_default(),
+            venue_id: e.venue_id.map(|v| v.to_string()).unwrap_or_default(),
+            starts_at: e.local_start().format("%Y-%m-%dT%H:%M").to_string(),
+            ends_at: e.local_end().format("%Y-%m-%dT%H:%M").to_string(),
+            timezone: e.timezone.clone(),
+            language: e.language.code().into(),
+            capacity: e.capacity.map(|c| c.to_string()).unwrap_or_default(),
+            women_target_percent: e
+                .women_target_percent
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn parse(&self) -> (EventInput, FieldErrors) {
+        let mut errors = FieldErrors::new();
+        let id = |raw: &str, field: &str, errors: &mut FieldErrors| {
+            parse_optional_int(raw, field, errors).map(|v| v as i32)
+        };
+        let input = EventInput {
+            kind: self.kind.clone(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            report_id: id(&self.report_id, "report_id", &mut errors),
+            venue_id: id(&self.venue_id, "venue_id", &mut errors),
+            starts_at: self.starts_at.clone(),
+            ends_at: self.ends_at.clone(),
+            timezone: self.timezone.clone(),
+            language: self.language.clone(),
+            capacity: parse_optional_int(&self.capacity, "capacity", &mut errors),
+            women_target_percent: parse_optional_int(
+                &self.women_target_percent,
+                "women_target_percent",
+                &mut errors,
+            ),
+        };
+        (input, errors)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "events/form.html")]
+struct FormPage {
+    page: Page,
+    event_id: Option<i32>,
+    form: EventForm,
+    errors: FormErrors,
+    kinds: &'static [EventKind],
+    venues: Vec<Venue>,
+    reports: Vec<Report>,
+    zones: [&'static str; 9],
+    languages: [Lang; 2],
+}
+
+async fn form_page(
+    state: &AppState,
+    page: Page,
+    event_id: Option<i32>,
+    form: EventForm,
+    errors: Option<&FieldErrors>,
+) -> AppResult<Response> {
+    let status = if errors.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let errors = errors
+        .map(|e| FormErrors::from_fields(e, page.lang))
+        .unwrap_or_default();
+    let venues = venues::all(&state.db).await?;
+    let reports = reports::list(&state.db).await?;
+    let mut response = render(&FormPage {
+        page,
+        event_id,
+        form,
+        errors,
+        kinds: EventKind::ALL,
+        venues,
+        reports,
+        zones: ZONES,
+        languages: Lang::ALL,
+    });
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+async fn new_event(
+    State(state): State<AppState>,
+    _user: Require<Organizer>,
+    page: Page,
+) -> AppResult<Response> {
+    let form = EventForm {
+        kind: EventKind::DisseminationWorkshop.slug().into(),
+        timezone: DEFAULT_TIMEZONE.into(),
+        language: page.lang.code().into(),
+        ..Default::default()
+    };
+    form_page(&state, page, None, form, None).await
+}
+
+async fn create_event(
+    State(state): State<AppState>,
+    _user: Require<Organizer>,
+    page: Page,
+    jar: CookieJar,
+    Form(form): Form<EventForm>,
+) -> AppResult<Response> {
+    let (input, parse_errors) = form.parse();
+    match events::create(&state.db, &input, parse_errors).await {
+        Ok(event) => Ok((
+            with_flash(jar, "success", "events.created"),
+            Redirect::to(&format!("/events/{}", event.id)),
+        )
+            .into_response()),
+        Err(AppError::Validation(errors)) => {
+            form_page(&state, page, None, form, Some(&errors)).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn edit_event(
+    State(state): State<AppState>,
+    _user: Require<Organizer>,
+    page: Page,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
+    let event = events::get(&state.db, id).await?;
+    form_page(&state, page, Some(id), EventForm::from_event(&event), None).await
+}
+
+async fn update_event(
+    State(state): State<AppState>,
+    _user: Require<Organizer>,
+    page: Page,
+    jar: CookieJar,
+    Path(id): Path<i32>,
+    Form(form): Form<EventForm>,
+) -> AppResult<Response> {
+    let (input, parse_errors) = form.parse();
+    match events::update(&state.db, id, &input, parse_errors).await {
+        Ok(_) => Ok((
+            with_flash(jar, "success", "events.updated"),
+            Redirect::to(&format!("/events/{id}")),
+        )
+            .into_response()),
+        Err(AppError::Validation(errors)) => {
+            form_page(&state, page, Some(id), form, Some(&errors)).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct StatusForm {
+    status: String,
+}
+
+async fn change_status(
+    State(state): State<AppState>,
+    _user: Require<Organizer>,
+    jar: CookieJar,
+    Path(id): Path<i32>,
+    Form(form): Form<StatusForm>,
+) -> AppResult<Response> {
+    let to =
+        EventStatus::parse(&form.status).ok_or_else(|| AppError::BadRequest("status".into()))?;
+    let jar = match events::change_status(&state.db, id, to).await {
+        Ok(_) => with_flash(jar, "success", "events.status_changed"),
+        Err(AppError::Conflict(key)) => with_flash(jar, "error", &key),
+        Err(other) => return Err(other),
+    };
+    Ok((jar, Redirect::to(&format!("/events/{id}"))).into_response())
+}
+
+async fn download_ics(
+    State(state): State<AppState>,
+    _user: Require<AnyRole>,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
+    let event = events::get(&state.db, id).await?;
+    let venue = match event.venue_id {
+        Some(v) => Some(venues::get(&state.db, v).await?),
+        None => None,
+    };
+    let organizer = calendar_entry::parse_mailbox(&state.settings.mail_from);
+    let url = Some(format!("{}/events/{id}", state.settings.base_url));
+    let body = calendar_entry::publish(&event, venue.as_ref(), organizer, url);
+    Ok((
+        [
+            (CONTENT_TYPE, "text/calendar; method=PUBLISH; charset=UTF-8"),
+            (CONTENT_DISPOSITION, "attachment; filename=\"invite.ics\""),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// "Add everyone matching" from the event page.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct GuestFilterForm {
+    q: String,
+    category: String,
+    region: String,
+    gender: String,
+    age_group: String,
+    has_email: String,
+}
+
+async fn add_guests(
+    State(state): State<AppState>,
+    _user: Require<Organizer>,
+    jar: CookieJar,
+    Path(id): Path<i32>,
+    Form(form): Form<GuestFilterForm>,
+) -> AppResult<Response> {
+    let filter = crate::domain::actors::search::ActorFilter {
+        q: form.q,
+        category: form.category,
+        region: form.region,
+        gender: form.gender,
+        age_group: form.age_group,
+        has_email: form.has_email,
+    };
+    let request = guests::AddGuests {
+        actor_ids: Vec::new(),
+        filter: Some(filter),
+    };
+    let jar = match guests::add(&state.db, id, &request).await {
+        Ok(summary) if summary.added == 0 => with_flash(jar, "info", "guests.nobody_added"),
+        Ok(_) => with_flash(jar, "success", "guests.added"),
+        Err(AppError::Conflict(key)) => with_flash(jar, "error", &key),
+        Err(other) => return Err(other),
+    };
+    Ok((jar, Redirect::to(&format!("/events/{id}#guests"))).into_response())
+}
+
+async fn remove_guest(
+    State(state): State<AppState>,
+    _user: Require<Organizer>,
+    jar: CookieJar,
+    Path((id, invitation)): Path<(i32, i32)>,
+) -> AppResult<Response> {
+    guests::remove(&state.db, id, invitation).await?;
+    Ok((
+        with_flash(jar, "success", "guests.removed"),
+        Redirect::to(&format!("/events/{id}#guests")),
+    )
+        .into_response())
+}
