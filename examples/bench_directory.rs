@@ -19,10 +19,7 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let csv = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/actors-5000.csv"
-    ))?;
+    let csv = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/actors-5000.csv"))?;
     let mut imports = Vec::new();
     let mut pages = Vec::new();
     let mut searches = Vec::new();
@@ -44,10 +41,7 @@ async fn main() -> anyhow::Result<()> {
                 scratch = Some((admin.clone(), name));
                 url
             }
-            Err(_) => format!(
-                "sqlite://{}?mode=rwc",
-                dir.path().join("bench.db").display()
-            ),
+            Err(_) => format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display()),
         };
         let db = toguna::db::connect(&url).await?;
         toguna::db::migrate(&db).await?;

@@ -10,9 +10,7 @@
 
 use chrono::{DateTime, Utc};
 use ics::components::Property;
-use ics::properties::{
-    Description, DtEnd, DtStart, Location, Sequence, Status as StatusProp, Summary, Transp, URL,
-};
+use ics::properties::{Description, DtEnd, DtStart, Location, Sequence, Status as StatusProp, Summary, Transp, URL};
 use ics::{Event, ICalendar};
 
 const PRODID: &str = "-//Toguna//Toguna 0.1//FR";
@@ -195,10 +193,7 @@ pub fn escape_text(text: &str) -> String {
 
 /// Removes the ASCII controls RFC 5545 forbids in values (all but TAB).
 fn strip_controls(value: &str) -> String {
-    value
-        .chars()
-        .filter(|c| *c == '\t' || !c.is_ascii_control())
-        .collect()
+    value.chars().filter(|c| *c == '\t' || !c.is_ascii_control()).collect()
 }
 
 /// Folds each content line of `text` (LF or CRLF separated) to at most 75
@@ -361,8 +356,7 @@ mod tests {
         assert_eq!(count(&doc, "BEGIN:VEVENT"), 1);
         let organizer = format!(r#"ORGANIZER;CN="Traoré, Moussa":{MAILTO}"#);
         assert_eq!(line(&doc, "ORGANIZER"), organizer);
-        let attendee =
-            r#"ATTENDEE;CN="Coulibaly, Awa";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:"#;
+        let attendee = r#"ATTENDEE;CN="Coulibaly, Awa";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:"#;
         assert_eq!(line(&doc, "ATTENDEE"), format!("{attendee}{MAILTO}"));
         assert_eq!(line(&doc, "STATUS"), "STATUS:CONFIRMED");
         assert_eq!(line(&doc, "SEQUENCE"), "SEQUENCE:3");

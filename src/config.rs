@@ -15,6 +15,9 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub data_dir: PathBuf,
+    pub outbox: crate::mail::outbox::OutboxSettings,
+    /// Whether this process runs the outbox worker (`TOGUNA_WORKER=off` for web-only processes).
+    pub run_worker: bool,
 }
 
 impl Settings {
@@ -24,9 +27,8 @@ impl Settings {
         std::fs::create_dir_all(&data_dir)
             .with_context(|| format!("cannot create the data folder {}", data_dir.display()))?;
         let bind = var("TOGUNA_BIND").unwrap_or_else(|| "127.0.0.1:3000".into());
-        let database_url = var("DATABASE_URL").unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rwc", data_dir.join("toguna.db").display())
-        });
+        let database_url = var("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("toguna.db").display()));
         let base_url = var("TOGUNA_BASE_URL")
             .unwrap_or_else(|| format!("http://{bind}"))
             .trim_end_matches('/')
@@ -42,16 +44,40 @@ impl Settings {
             base_url,
             secret,
             smtp_url: var("TOGUNA_SMTP_URL"),
-            mail_from: var("TOGUNA_MAIL_FROM")
-                .unwrap_or_else(|| "Toguna <toguna@localhost>".into()),
+            mail_from: var("TOGUNA_MAIL_FROM").unwrap_or_else(|| "Toguna <toguna@localhost>".into()),
             data_dir,
+            outbox: outbox_from_env()?,
+            run_worker: var("TOGUNA_WORKER").is_none_or(|v| v != "off"),
         })
+    }
+
+    /// The sender mailbox of outgoing mail.
+    pub fn from_mailbox(&self) -> anyhow::Result<lettre::message::Mailbox> {
+        self.mail_from
+            .parse()
+            .with_context(|| format!("TOGUNA_MAIL_FROM is not an address: {}", self.mail_from))
     }
 
     /// Cookies get the `Secure` flag only when the public address is HTTPS.
     pub fn secure_cookies(&self) -> bool {
         self.base_url.starts_with("https://")
     }
+}
+
+fn outbox_from_env() -> anyhow::Result<crate::mail::outbox::OutboxSettings> {
+    let mut outbox = crate::mail::outbox::OutboxSettings::default();
+    if let Some(n) = var("TOGUNA_MAIL_CONCURRENCY") {
+        outbox.concurrency = n.parse().context("TOGUNA_MAIL_CONCURRENCY must be a whole number")?;
+    }
+    if let Some(n) = var("TOGUNA_MAIL_RETRY_SECONDS") {
+        outbox.retry_base =
+            std::time::Duration::from_secs_f64(n.parse().context("TOGUNA_MAIL_RETRY_SECONDS must be a number")?);
+    }
+    if let Some(n) = var("TOGUNA_MAIL_LEASE_SECONDS") {
+        outbox.lease =
+            std::time::Duration::from_secs_f64(n.parse().context("TOGUNA_MAIL_LEASE_SECONDS must be a number")?);
+    }
+    Ok(outbox)
 }
 
 fn var(name: &str) -> Option<String> {
@@ -70,8 +96,7 @@ fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let secret = hex::encode(bytes);
-    write_private(&path, &secret)
-        .with_context(|| format!("cannot write the secret to {}", path.display()))?;
+    write_private(&path, &secret).with_context(|| format!("cannot write the secret to {}", path.display()))?;
     Ok(secret.into_bytes())
 }
 

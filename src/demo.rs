@@ -98,17 +98,13 @@ const CAMPAIGN: [Workshop; 5] = [
 ];
 
 /// Loads the campaign; every step looks for what an earlier run made, so a rerun adds nothing.
-pub async fn load(db: &DatabaseConnection) -> AppResult<DemoSummary> {
+pub async fn load(db: &DatabaseConnection, ctx: &crate::mail::MailContext) -> AppResult<DemoSummary> {
     let mut summary = DemoSummary::default();
     let fixture: ReportFixture =
         serde_json::from_str(REPORT_JSON).map_err(|e| anyhow::anyhow!("report fixture: {e}"))?;
     let report = reports::find_or_create(db, &fixture.title, &fixture.language).await?;
 
-    if app_setting::Entity::find_by_id(ACTORS_LOADED)
-        .one(db)
-        .await?
-        .is_none()
-    {
+    if app_setting::Entity::find_by_id(ACTORS_LOADED).one(db).await?.is_none() {
         summary.actors_imported = csv_io::import(db, ACTORS_CSV, false).await?.imported;
         app_setting::ActiveModel {
             key: Set(ACTORS_LOADED.into()),
@@ -168,7 +164,7 @@ pub async fn load(db: &DatabaseConnection) -> AppResult<DemoSummary> {
                     women_target_percent: Some(30),
                 };
                 let created = events::create(db, &input, FieldErrors::new()).await?;
-                events::change_status(db, created.id, EventStatus::Scheduled)
+                events::change_status(db, ctx, created.id, EventStatus::Scheduled)
                     .await?
                     .id
             }

@@ -48,10 +48,7 @@ impl FieldErrors {
         self.0
             .iter()
             .map(|(field, key)| {
-                let text = lang
-                    .lookup(key)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| key.clone());
+                let text = lang.lookup(key).map(str::to_string).unwrap_or_else(|| key.clone());
                 (field.clone(), text)
             })
             .collect()
@@ -197,10 +194,7 @@ impl IntoResponse for AppError {
             AppError::InvalidRows(rows) => rows
                 .iter()
                 .map(|r| RowError {
-                    message: Lang::En
-                        .lookup(&r.message)
-                        .unwrap_or(&r.message)
-                        .to_string(),
+                    message: Lang::En.lookup(&r.message).unwrap_or(&r.message).to_string(),
                     ..r.clone()
                 })
                 .collect(),

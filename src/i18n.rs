@@ -6,9 +6,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 /// The languages Toguna speaks; French is the working language.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
@@ -142,24 +140,14 @@ mod tests {
         };
         for (key, fr) in catalog(Lang::Fr) {
             let en = &catalog(Lang::En)[key];
-            assert_eq!(
-                placeholders(fr),
-                placeholders(en),
-                "placeholders differ for {key}"
-            );
+            assert_eq!(placeholders(fr), placeholders(en), "placeholders differ for {key}");
         }
     }
 
     #[test]
     fn accept_language_picks_the_preferred_supported_language() {
-        assert_eq!(
-            Lang::from_accept_language("en-GB,en;q=0.9,fr;q=0.8"),
-            Some(Lang::En)
-        );
-        assert_eq!(
-            Lang::from_accept_language("fr-ML,fr;q=0.9,en;q=0.5"),
-            Some(Lang::Fr)
-        );
+        assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9,fr;q=0.8"), Some(Lang::En));
+        assert_eq!(Lang::from_accept_language("fr-ML,fr;q=0.9,en;q=0.5"), Some(Lang::Fr));
         assert_eq!(Lang::from_accept_language("de-DE"), None);
     }
 

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod mail;
 pub mod web;
 
 use std::net::SocketAddr;
@@ -31,6 +32,22 @@ use crate::config::Settings;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
+    pub mailer: mail::Mailer,
+    /// Wakes the outbox worker when messages are queued.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
+}
+
+impl AppState {
+    /// The sending context, with the acting user as the organizer answers go to.
+    pub fn mail_context(&self, acting: Option<&domain::users::User>) -> error::AppResult<mail::MailContext> {
+        mail::MailContext::new(&self.settings, acting.map(|u| (u.name.as_str(), u.email.as_str())))
+            .map_err(error::AppError::Internal)
+    }
+
+    /// Tells the outbox worker that messages are waiting.
+    pub fn wake_outbox(&self) {
+        self.outbox_wake.notify_one();
+    }
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -51,16 +68,14 @@ pub fn app(state: AppState) -> Router {
             Duration::from_secs(60),
         ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-                let id = request
-                    .headers()
-                    .get(REQUEST_ID)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("-");
-                tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
-            }),
-        )
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let id = request
+                .headers()
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
+        }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
 }
@@ -69,9 +84,13 @@ pub fn app(state: AppState) -> Router {
 pub async fn prepare(settings: Settings) -> anyhow::Result<AppState> {
     let db = db::connect(&settings.database_url).await?;
     db::migrate(&db).await?;
+    let mailer = mail::Mailer::from_settings(&settings)?;
+    settings.from_mailbox()?;
     Ok(AppState {
         db,
+        mailer,
         settings: Arc::new(settings),
+        outbox_wake: Arc::new(tokio::sync::Notify::new()),
     })
 }
 
@@ -81,8 +100,23 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let stop_worker = Arc::new(tokio::sync::Notify::new());
+    let worker = state.settings.run_worker.then(|| {
+        let sender = state.settings.from_mailbox().ok().map(|m| m.email);
+        let worker = mail::outbox::Worker::new(
+            state.db.clone(),
+            state.mailer.clone(),
+            state.settings.outbox.clone(),
+            sender,
+        );
+        tokio::spawn(worker.run(state.outbox_wake.clone(), stop_worker.clone()))
+    });
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    // The worker finishes the message in hand; unsent ones stay queued for the next start.
+    if let Some(worker) = worker {
+        stop_worker.notify_one();
+        let _ = worker.await;
+    }
+    served
 }

@@ -70,8 +70,7 @@ async fn main() -> anyhow::Result<()> {
     let _ = dotenvy::dotenv();
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -86,13 +85,11 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Demo => {
             let state = toguna::prepare(settings).await?;
-            let summary = toguna::demo::load(&state.db).await.map_err(describe)?;
+            let ctx = state.mail_context(None).map_err(describe)?;
+            let summary = toguna::demo::load(&state.db, &ctx).await.map_err(describe)?;
             println!(
                 "Demo campaign ready: {} actors imported, {} venues and {} events created, {} guests added.",
-                summary.actors_imported,
-                summary.venues_created,
-                summary.events_created,
-                summary.guests_added
+                summary.actors_imported, summary.venues_created, summary.events_created, summary.guests_added
             );
             Ok(())
         }
@@ -108,12 +105,7 @@ async fn main() -> anyhow::Result<()> {
                 password,
             };
             let user = users::create(&state.db, input).await.map_err(describe)?;
-            println!(
-                "Created {} ({}) with role {}.",
-                user.name,
-                user.email,
-                user.role.slug()
-            );
+            println!("Created {} ({}) with role {}.", user.name, user.email, user.role.slug());
             Ok(())
         }
         Command::Token {
@@ -124,9 +116,7 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(describe)?
                 .with_context(|| format!("no account with the address {email}"))?;
-            let token = api_tokens::create(&state.db, user.id, &name)
-                .await
-                .map_err(describe)?;
+            let token = api_tokens::create(&state.db, user.id, &name).await.map_err(describe)?;
             println!("{token}");
             Ok(())
         }
@@ -175,10 +165,7 @@ fn read_password() -> anyhow::Result<String> {
         eprint!("Password (at least 10 characters): ");
     }
     let mut line = String::new();
-    stdin
-        .lock()
-        .read_line(&mut line)
-        .context("cannot read the password")?;
+    stdin.lock().read_line(&mut line).context("cannot read the password")?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 

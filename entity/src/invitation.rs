@@ -17,6 +17,15 @@ pub struct Model {
     pub response_comment: String,
     pub delivery: String,
     pub created_at: DateTimeUtc,
+    /// With the server secret, gives the RSVP token; the token itself is never stored.
+    pub rsvp_nonce: Option<String>,
+    pub rsvp_token_hash: Option<String>,
+    /// The event's sequence in the last calendar message sent to this invitee.
+    pub sent_sequence: Option<i32>,
+    /// How the answer came: `web`, `phone`, `in_person`…
+    pub responded_via: String,
+    /// When a printed letter was handed over.
+    pub handed_over_at: Option<DateTimeUtc>,
     #[sea_orm(belongs_to, from = "event_id", to = "id")]
     pub event: HasOne<super::event::Entity>,
     #[sea_orm(belongs_to, from = "actor_id", to = "id")]

@@ -7,6 +7,7 @@ pub mod app_setting;
 pub mod event;
 pub mod invitation;
 pub mod login_attempt;
+pub mod outbox_message;
 pub mod report;
 pub mod session;
 pub mod user;

@@ -6,6 +6,7 @@ mod m20261129_000001_accounts;
 mod m20261129_000002_venues;
 mod m20261129_000003_actors;
 mod m20261129_000004_events;
+mod m20261129_000005_mail;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_venues::Migration),
             Box::new(m20261129_000003_actors::Migration),
             Box::new(m20261129_000004_events::Migration),
+            Box::new(m20261129_000005_mail::Migration),
         ]
     }
 }

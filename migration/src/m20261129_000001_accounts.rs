@@ -116,16 +116,8 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            "login_attempts",
-            "api_tokens",
-            "sessions",
-            "users",
-            "app_settings",
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
+        for table in ["login_attempts", "api_tokens", "sessions", "users", "app_settings"] {
+            manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
     }

@@ -41,13 +41,7 @@ impl MigrationTrait for Migration {
             ("idx_actors_name_key", "name_key"),
         ] {
             manager
-                .create_index(
-                    Index::create()
-                        .name(name)
-                        .table("actors")
-                        .col(column)
-                        .to_owned(),
-                )
+                .create_index(Index::create().name(name).table("actors").col(column).to_owned())
                 .await?;
         }
         manager
@@ -72,9 +66,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in ["actor_imports", "actors"] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
+            manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
     }

@@ -63,10 +63,7 @@ async fn create_actor(
     _user: Require<Organizer>,
     ApiJson(input): ApiJson<ActorInput>,
 ) -> AppResult<(StatusCode, Json<Actor>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(actors::create(&state.db, &input).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(actors::create(&state.db, &input).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/actors/{id}", tag = "actors", params(("id" = i32, Path)),
@@ -120,12 +117,9 @@ async fn import_actors(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     if !content_type.starts_with("text/csv") {
-        return Err(AppError::BadRequest(
-            "expected Content-Type: text/csv".into(),
-        ));
+        return Err(AppError::BadRequest("expected Content-Type: text/csv".into()));
     }
-    let content = std::str::from_utf8(&body)
-        .map_err(|_| AppError::BadRequest("the file is not UTF-8".into()))?;
+    let content = std::str::from_utf8(&body).map_err(|_| AppError::BadRequest("the file is not UTF-8".into()))?;
     let summary = csv_io::import(&state.db, content, true).await?;
     Ok((StatusCode::CREATED, Json(summary)))
 }

@@ -12,6 +12,7 @@ use crate::api::{ApiJson, ErrorEnvelope};
 use crate::domain::events::listing::{self, EventFilter, Warning};
 use crate::domain::events::{self, Event, EventInput, EventPatch};
 use crate::domain::guests::{self, AddGuests, AddSummary, Guest, GuestStats};
+use crate::domain::invitations::{self, SendSummary};
 use crate::domain::paging::{PageQuery, Paged};
 use crate::domain::vocab::EventStatus;
 use crate::error::{AppResult, FieldErrors};
@@ -27,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(complete_event))
         .routes(routes!(list_invitations, add_invitations))
         .routes(routes!(delete_invitation))
+        .routes(routes!(send_invitations))
 }
 
 /// An event with what the organizer should know about it.
@@ -88,11 +90,13 @@ async fn get_event(
     responses((status = 200, body = EventDetail), (status = 422, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)))]
 async fn patch_event(
     State(state): State<AppState>,
-    _user: Require<Organizer>,
+    user: Require<Organizer>,
     Path(id): Path<i32>,
     ApiJson(patch): ApiJson<EventPatch>,
 ) -> AppResult<Json<EventDetail>> {
-    let event = events::patch(&state.db, id, &patch).await?;
+    let ctx = state.mail_context(Some(&user.user))?;
+    let event = events::patch(&state.db, &ctx, id, &patch).await?;
+    state.wake_outbox();
     Ok(Json(detail(&state, event).await?))
 }
 
@@ -101,12 +105,13 @@ async fn patch_event(
     responses((status = 200, body = Event), (status = 409, body = ErrorEnvelope)))]
 async fn schedule_event(
     State(state): State<AppState>,
-    _user: Require<Organizer>,
+    user: Require<Organizer>,
     Path(id): Path<i32>,
 ) -> AppResult<Json<Event>> {
-    Ok(Json(
-        events::change_status(&state.db, id, EventStatus::Scheduled).await?,
-    ))
+    let ctx = state.mail_context(Some(&user.user))?;
+    let event = events::change_status(&state.db, &ctx, id, EventStatus::Scheduled).await?;
+    state.wake_outbox();
+    Ok(Json(event))
 }
 
 /// draft or scheduled → cancelled.
@@ -114,12 +119,13 @@ async fn schedule_event(
     responses((status = 200, body = Event), (status = 409, body = ErrorEnvelope)))]
 async fn cancel_event(
     State(state): State<AppState>,
-    _user: Require<Organizer>,
+    user: Require<Organizer>,
     Path(id): Path<i32>,
 ) -> AppResult<Json<Event>> {
-    Ok(Json(
-        events::change_status(&state.db, id, EventStatus::Cancelled).await?,
-    ))
+    let ctx = state.mail_context(Some(&user.user))?;
+    let event = events::change_status(&state.db, &ctx, id, EventStatus::Cancelled).await?;
+    state.wake_outbox();
+    Ok(Json(event))
 }
 
 /// scheduled → completed.
@@ -127,12 +133,13 @@ async fn cancel_event(
     responses((status = 200, body = Event), (status = 409, body = ErrorEnvelope)))]
 async fn complete_event(
     State(state): State<AppState>,
-    _user: Require<Organizer>,
+    user: Require<Organizer>,
     Path(id): Path<i32>,
 ) -> AppResult<Json<Event>> {
-    Ok(Json(
-        events::change_status(&state.db, id, EventStatus::Completed).await?,
-    ))
+    let ctx = state.mail_context(Some(&user.user))?;
+    let event = events::change_status(&state.db, &ctx, id, EventStatus::Completed).await?;
+    state.wake_outbox();
+    Ok(Json(event))
 }
 
 /// The guest list, by name.
@@ -157,10 +164,7 @@ async fn add_invitations(
     Path(id): Path<i32>,
     ApiJson(request): ApiJson<AddGuests>,
 ) -> AppResult<(StatusCode, Json<AddSummary>)> {
-    Ok((
-        StatusCode::CREATED,
-        Json(guests::add(&state.db, id, &request).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(guests::add(&state.db, id, &request).await?)))
 }
 
 /// Remove a guest.
@@ -169,9 +173,26 @@ async fn add_invitations(
     responses((status = 204), (status = 404, body = ErrorEnvelope)))]
 async fn delete_invitation(
     State(state): State<AppState>,
-    _user: Require<Organizer>,
+    user: Require<Organizer>,
     Path((id, inv)): Path<(i32, i32)>,
 ) -> AppResult<StatusCode> {
-    guests::remove(&state.db, id, inv).await?;
+    let ctx = state.mail_context(Some(&user.user))?;
+    invitations::remove_guest(&state.db, &ctx, id, inv).await?;
+    state.wake_outbox();
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Queue an invitation (iMIP REQUEST) for every guest with an email address and consent who has
+/// not had one; delivery goes on in the background (see `delivery` on each invitation).
+#[utoipa::path(post, path = "/api/v1/events/{id}/invitations/send", tag = "invitations", params(("id" = i32, Path)),
+    responses((status = 202, body = SendSummary), (status = 409, body = ErrorEnvelope)))]
+async fn send_invitations(
+    State(state): State<AppState>,
+    user: Require<Organizer>,
+    Path(id): Path<i32>,
+) -> AppResult<(StatusCode, Json<SendSummary>)> {
+    let ctx = state.mail_context(Some(&user.user))?;
+    let summary = invitations::send_invitations(&state.db, &ctx, id).await?;
+    state.wake_outbox();
+    Ok((StatusCode::ACCEPTED, Json(summary)))
 }

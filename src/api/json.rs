@@ -22,9 +22,7 @@ where
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.starts_with("application/json"));
         if !is_json {
-            return Err(AppError::BadRequest(
-                "expected Content-Type: application/json".into(),
-            ));
+            return Err(AppError::BadRequest("expected Content-Type: application/json".into()));
         }
         let bytes = Bytes::from_request(request, state)
             .await
@@ -45,11 +43,7 @@ where
                     .and_then(|rest| rest.split('`').next())
                     .map(str::to_string)
                     .unwrap_or(path);
-                let message = message
-                    .split(" at line ")
-                    .next()
-                    .unwrap_or_default()
-                    .to_string();
+                let message = message.split(" at line ").next().unwrap_or_default().to_string();
                 let mut errors = FieldErrors::new();
                 errors.add(&field, &message);
                 AppError::Validation(errors)

@@ -62,9 +62,7 @@ async fn update_venue(
     Path(id): Path<i32>,
     ApiJson(input): ApiJson<VenueInput>,
 ) -> AppResult<Json<Venue>> {
-    Ok(Json(
-        venues::update(&state.db, id, &input, FieldErrors::new()).await?,
-    ))
+    Ok(Json(venues::update(&state.db, id, &input, FieldErrors::new()).await?))
 }
 
 /// Delete a venue (admin, organizer).

@@ -2,9 +2,7 @@
 
 use chrono::Utc;
 use entity::{api_token, user};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::domain::secrets;
 use crate::domain::users::User;
@@ -93,10 +91,7 @@ pub async fn user_for(db: &DatabaseConnection, token: &str) -> AppResult<Option<
     }
     let now = Utc::now();
     // Hourly precision is enough to tell a forgotten token from a used one.
-    if token
-        .last_used_at
-        .is_none_or(|t| now - t > chrono::Duration::hours(1))
-    {
+    if token.last_used_at.is_none_or(|t| now - t > chrono::Duration::hours(1)) {
         let mut model: api_token::ActiveModel = token.into();
         model.last_used_at = Set(Some(now));
         model.update(db).await?;

@@ -6,8 +6,8 @@ use chrono::Utc;
 use entity::{actor, invitation};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -64,16 +64,9 @@ pub struct AddSummary {
 }
 
 /// Adds actors once each; those already on the list are counted, not duplicated.
-pub async fn add(
-    db: &DatabaseConnection,
-    event_id: i32,
-    request: &AddGuests,
-) -> AppResult<AddSummary> {
+pub async fn add(db: &DatabaseConnection, event_id: i32, request: &AddGuests) -> AppResult<AddSummary> {
     let event = events::get(db, event_id).await?;
-    if matches!(
-        event.status,
-        EventStatus::Cancelled | EventStatus::Completed
-    ) {
+    if matches!(event.status, EventStatus::Cancelled | EventStatus::Completed) {
         return Err(AppError::Conflict("events.closed".into()));
     }
     let txn = db.begin().await?;
@@ -129,6 +122,7 @@ pub async fn add(
                 response_comment: sea_orm::Set(String::new()),
                 delivery: sea_orm::Set(delivery.slug().into()),
                 created_at: sea_orm::Set(now),
+                responded_via: sea_orm::Set(String::new()),
                 ..Default::default()
             }
         })
@@ -155,24 +149,8 @@ pub async fn add(
     })
 }
 
-pub async fn remove(db: &DatabaseConnection, event_id: i32, invitation_id: i32) -> AppResult<()> {
-    let result = invitation::Entity::delete_many()
-        .filter(invitation::Column::Id.eq(invitation_id))
-        .filter(invitation::Column::EventId.eq(event_id))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(AppError::NotFound);
-    }
-    Ok(())
-}
-
 /// The guest list, by name, one page at a time (two queries whatever the page size).
-pub async fn list(
-    db: &DatabaseConnection,
-    event_id: i32,
-    paging: PageQuery,
-) -> AppResult<Paged<Guest>> {
+pub async fn list(db: &DatabaseConnection, event_id: i32, paging: PageQuery) -> AppResult<Paged<Guest>> {
     let paginator = invitation::Entity::find()
         .filter(invitation::Column::EventId.eq(event_id))
         .find_also_related(actor::Entity)
@@ -234,11 +212,7 @@ pub async fn stats(db: &DatabaseConnection, event_id: i32) -> AppResult<GuestSta
             .into_tuple()
             .all(db)
             .await?;
-        Ok::<_, AppError>(
-            rows.into_iter()
-                .map(|(k, n)| (k, n as u64))
-                .collect::<BTreeMap<_, _>>(),
-        )
+        Ok::<_, AppError>(rows.into_iter().map(|(k, n)| (k, n as u64)).collect::<BTreeMap<_, _>>())
     };
     let by_category = by(actor::Column::Category).await?;
     let by_gender = by(actor::Column::Gender).await?;
@@ -252,8 +226,7 @@ pub async fn stats(db: &DatabaseConnection, event_id: i32) -> AppResult<GuestSta
         .count(db)
         .await?;
     let women = by_gender.get("female").copied().unwrap_or(0);
-    let women_share_percent =
-        (total > 0).then(|| (women as f64 * 1000.0 / total as f64).round() / 10.0);
+    let women_share_percent = (total > 0).then(|| (women as f64 * 1000.0 / total as f64).round() / 10.0);
     Ok(GuestStats {
         total,
         by_category,

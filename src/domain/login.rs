@@ -2,10 +2,7 @@
 
 use chrono::{Duration, Utc};
 use entity::login_attempt;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 use crate::domain::passwords;
 use crate::domain::users::{self, User};
@@ -18,12 +15,7 @@ pub const MAX_FAILURES_PER_IP: u64 = 50;
 const WINDOW: Duration = Duration::minutes(15);
 
 /// Checks the password; wrong ones count towards the limit, right ones do not reset it.
-pub async fn authenticate(
-    db: &DatabaseConnection,
-    email: &str,
-    password: &str,
-    ip: &str,
-) -> AppResult<User> {
+pub async fn authenticate(db: &DatabaseConnection, email: &str, password: &str, ip: &str) -> AppResult<User> {
     let email = email.trim().to_lowercase();
     let since = Utc::now() - WINDOW;
     let recent_failures = |column: login_attempt::Column, value: String| {

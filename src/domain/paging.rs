@@ -21,9 +21,7 @@ impl PageQuery {
     }
 
     pub fn per_page(&self) -> u64 {
-        self.per_page
-            .unwrap_or(DEFAULT_PER_PAGE)
-            .clamp(1, MAX_PER_PAGE)
+        self.per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE)
     }
 }
 

@@ -34,11 +34,7 @@ pub async fn verify(password: &str, stored_hash: &str) -> bool {
     let stored_hash = stored_hash.to_owned();
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&stored_hash)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
+            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
             .unwrap_or(false)
     })
     .await
@@ -46,7 +42,8 @@ pub async fn verify(password: &str, stored_hash: &str) -> bool {
 }
 
 /// A hash to verify against when the account does not exist, so timing reveals nothing.
-pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$mJ8n0tDqoD8pUAKx1ZaByXGZ0qdTuk1mWd3u0yaHqVQ";
+pub const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$mJ8n0tDqoD8pUAKx1ZaByXGZ0qdTuk1mWd3u0yaHqVQ";
 
 #[cfg(test)]
 mod tests {

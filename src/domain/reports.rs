@@ -2,9 +2,7 @@
 
 use chrono::Utc;
 use entity::report;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
 use crate::error::AppResult;
@@ -37,11 +35,7 @@ pub async fn list(db: &DatabaseConnection) -> AppResult<Vec<Report>> {
 }
 
 /// The report with this title, created if it does not exist yet.
-pub async fn find_or_create(
-    db: &DatabaseConnection,
-    title: &str,
-    language: &str,
-) -> AppResult<Report> {
+pub async fn find_or_create(db: &DatabaseConnection, title: &str, language: &str) -> AppResult<Report> {
     if let Some(existing) = report::Entity::find()
         .filter(report::Column::Title.eq(title))
         .one(db)

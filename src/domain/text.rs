@@ -54,10 +54,7 @@ pub fn fold(value: &str) -> String {
 
 /// A `LIKE` pattern that matches `needle` anywhere, with the wildcards in it taken literally.
 pub fn like_contains(needle: &str) -> String {
-    let escaped = needle
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
+    let escaped = needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }
 

@@ -3,8 +3,8 @@
 use chrono::Utc;
 use entity::{app_setting, user};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -105,9 +105,7 @@ impl NewUser {
         if role.is_none() {
             errors.add("role", "validation.role");
         }
-        if let Err(AppError::Validation(more)) =
-            passwords::check_strength(&self.password, "password")
-        {
+        if let Err(AppError::Validation(more)) = passwords::check_strength(&self.password, "password") {
             for (field, key) in more.0 {
                 errors.add(&field, &key);
             }
@@ -130,11 +128,7 @@ pub async fn count(db: &DatabaseConnection) -> AppResult<u64> {
 
 /// True until the first admin exists; the setup page is offered only then.
 pub async fn needs_setup(db: &DatabaseConnection) -> AppResult<bool> {
-    Ok(app_setting::Entity::find_by_id(SETUP_DONE)
-        .one(db)
-        .await?
-        .is_none()
-        && count(db).await? == 0)
+    Ok(app_setting::Entity::find_by_id(SETUP_DONE).one(db).await?.is_none() && count(db).await? == 0)
 }
 
 /// Creates the first admin once: the setup marker's primary key makes a second try fail.
@@ -169,11 +163,7 @@ pub async fn create(db: &DatabaseConnection, input: NewUser) -> AppResult<User> 
     let txn = db.begin().await?;
     let created = insert(&txn, &valid, password_hash).await?;
     // A shell-made first account ends the web setup too.
-    if app_setting::Entity::find_by_id(SETUP_DONE)
-        .one(&txn)
-        .await?
-        .is_none()
-    {
+    if app_setting::Entity::find_by_id(SETUP_DONE).one(&txn).await?.is_none() {
         app_setting::ActiveModel {
             key: Set(SETUP_DONE.into()),
             value: Set("true".into()),
@@ -190,11 +180,7 @@ async fn count_in<C: ConnectionTrait>(db: &C) -> AppResult<u64> {
     Ok(user::Entity::find().count(db).await?)
 }
 
-async fn insert<C: ConnectionTrait>(
-    db: &C,
-    valid: &ValidNewUser,
-    password_hash: String,
-) -> AppResult<User> {
+async fn insert<C: ConnectionTrait>(db: &C, valid: &ValidNewUser, password_hash: String) -> AppResult<User> {
     let now = Utc::now();
     let model = user::ActiveModel {
         email: Set(valid.email.clone()),
@@ -255,10 +241,7 @@ pub async fn update_access(
         errors.add("role", "admin.cannot_demote_self");
     }
     errors.into_result(())?;
-    let existing = user::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let existing = user::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
     let mut model: user::ActiveModel = existing.into();
     model.role = Set(role.unwrap_or(Role::Viewer).slug().into());
     model.active = Set(active);

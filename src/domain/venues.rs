@@ -3,8 +3,7 @@
 use chrono::Utc;
 use entity::venue;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -140,7 +139,7 @@ pub async fn list(db: &DatabaseConnection, paging: PageQuery) -> AppResult<Paged
     })
 }
 
-pub async fn get(db: &DatabaseConnection, id: i32) -> AppResult<Venue> {
+pub async fn get<C: sea_orm::ConnectionTrait>(db: &C, id: i32) -> AppResult<Venue> {
     venue::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -149,11 +148,7 @@ pub async fn get(db: &DatabaseConnection, id: i32) -> AppResult<Venue> {
 }
 
 /// Creates a venue; `prior` carries errors found while parsing the raw input.
-pub async fn create(
-    db: &DatabaseConnection,
-    input: &VenueInput,
-    prior: FieldErrors,
-) -> AppResult<Venue> {
+pub async fn create(db: &DatabaseConnection, input: &VenueInput, prior: FieldErrors) -> AppResult<Venue> {
     let v = input.validate(prior)?;
     let now = Utc::now();
     let model = venue::ActiveModel {
@@ -174,16 +169,8 @@ pub async fn create(
     Ok(model.into())
 }
 
-pub async fn update(
-    db: &DatabaseConnection,
-    id: i32,
-    input: &VenueInput,
-    prior: FieldErrors,
-) -> AppResult<Venue> {
-    let existing = venue::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+pub async fn update(db: &DatabaseConnection, id: i32, input: &VenueInput, prior: FieldErrors) -> AppResult<Venue> {
+    let existing = venue::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
     let v = input.validate(prior)?;
     let mut model: venue::ActiveModel = existing.into();
     model.name = Set(v.name);

@@ -135,12 +135,7 @@ mod tests {
                 }
             }
         }
-        check(
-            EventKind::ALL,
-            EventKind::slug,
-            EventKind::parse,
-            EventKind::label_key,
-        );
+        check(EventKind::ALL, EventKind::slug, EventKind::parse, EventKind::label_key);
         check(
             ActorCategory::ALL,
             ActorCategory::slug,
@@ -148,36 +143,16 @@ mod tests {
             ActorCategory::label_key,
         );
         check(Gender::ALL, Gender::slug, Gender::parse, Gender::label_key);
-        check(
-            AgeGroup::ALL,
-            AgeGroup::slug,
-            AgeGroup::parse,
-            AgeGroup::label_key,
-        );
+        check(AgeGroup::ALL, AgeGroup::slug, AgeGroup::parse, AgeGroup::label_key);
         check(
             EventStatus::ALL,
             EventStatus::slug,
             EventStatus::parse,
             EventStatus::label_key,
         );
-        check(
-            Channel::ALL,
-            Channel::slug,
-            Channel::parse,
-            Channel::label_key,
-        );
-        check(
-            Response::ALL,
-            Response::slug,
-            Response::parse,
-            Response::label_key,
-        );
-        check(
-            Delivery::ALL,
-            Delivery::slug,
-            Delivery::parse,
-            Delivery::label_key,
-        );
+        check(Channel::ALL, Channel::slug, Channel::parse, Channel::label_key);
+        check(Response::ALL, Response::slug, Response::parse, Response::label_key);
+        check(Delivery::ALL, Delivery::slug, Delivery::parse, Delivery::label_key);
     }
 
     #[test]

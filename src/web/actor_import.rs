@@ -20,10 +20,7 @@ use crate::web::page::{Page, with_flash};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/actors/import", get(show_upload).post(upload_file))
-        .route(
-            "/actors/import/{id}",
-            get(show_preview).post(confirm_import),
-        )
+        .route("/actors/import/{id}", get(show_preview).post(confirm_import))
         .route("/actors/import/{id}/rejected.csv", get(download_rejected))
 }
 
@@ -58,10 +55,7 @@ async fn upload_file(
     {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("actors.csv").to_string();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| AppError::BadRequest(e.body_text()))?;
+            let bytes = field.bytes().await.map_err(|e| AppError::BadRequest(e.body_text()))?;
             file = Some((name, bytes.to_vec()));
         }
     }
@@ -119,11 +113,7 @@ async fn show_preview(
     let mut file = csv_io::parse(&staged.content);
     csv_io::mark_existing(&state.db, &mut file).await?;
     let existing_rows = file.rows.iter().filter(|r| r.existing).count();
-    let new_rows = file
-        .rows
-        .iter()
-        .filter(|r| r.actor.is_some() && !r.existing)
-        .count();
+    let new_rows = file.rows.iter().filter(|r| r.actor.is_some() && !r.existing).count();
     Ok(render(&PreviewPage {
         page,
         import_id: id,
@@ -196,10 +186,7 @@ async fn download_rejected(
     Ok((
         [
             (CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                CONTENT_DISPOSITION,
-                "attachment; filename=\"lignes-rejetees.csv\"",
-            ),
+            (CONTENT_DISPOSITION, "attachment; filename=\"lignes-rejetees.csv\""),
         ],
         csv_io::rejected_csv(&staged.content),
     )

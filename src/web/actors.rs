@@ -187,12 +187,7 @@ struct FormPage {
     regions: &'static [&'static str],
 }
 
-fn form_page(
-    page: Page,
-    actor_id: Option<i32>,
-    form: ActorForm,
-    errors: Option<&FieldErrors>,
-) -> Response {
+fn form_page(page: Page, actor_id: Option<i32>, form: ActorForm, errors: Option<&FieldErrors>) -> Response {
     let status = if errors.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -249,12 +244,7 @@ async fn edit_actor(
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     let actor = actors::get(&state.db, id).await?;
-    Ok(form_page(
-        page,
-        Some(id),
-        ActorForm::from_actor(&actor),
-        None,
-    ))
+    Ok(form_page(page, Some(id), ActorForm::from_actor(&actor), None))
 }
 
 async fn update_actor(
@@ -283,16 +273,10 @@ async fn delete_actor(
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     match actors::delete(&state.db, id).await {
-        Ok(()) => Ok((
-            with_flash(jar, "success", "actors.deleted"),
-            Redirect::to("/actors"),
-        )
-            .into_response()),
-        Err(AppError::Conflict(key)) => Ok((
-            with_flash(jar, "error", &key),
-            Redirect::to(&format!("/actors/{id}")),
-        )
-            .into_response()),
+        Ok(()) => Ok((with_flash(jar, "success", "actors.deleted"), Redirect::to("/actors")).into_response()),
+        Err(AppError::Conflict(key)) => {
+            Ok((with_flash(jar, "error", &key), Redirect::to(&format!("/actors/{id}"))).into_response())
+        }
         Err(other) => Err(other),
     }
 }
@@ -304,11 +288,7 @@ struct DuplicatesPage {
     groups: Vec<Vec<Actor>>,
 }
 
-async fn list_duplicates(
-    State(state): State<AppState>,
-    _user: Require<AnyRole>,
-    page: Page,
-) -> AppResult<Response> {
+async fn list_duplicates(State(state): State<AppState>, _user: Require<AnyRole>, page: Page) -> AppResult<Response> {
     let groups = duplicates::groups(&state.db).await?;
     Ok(render(&DuplicatesPage { page, groups }))
 }

@@ -53,11 +53,7 @@ impl Default for NewUserForm {
     }
 }
 
-async fn list_users(
-    State(state): State<AppState>,
-    _admin: Require<Admin>,
-    page: Page,
-) -> AppResult<Response> {
+async fn list_users(State(state): State<AppState>, _admin: Require<Admin>, page: Page) -> AppResult<Response> {
     let users = users::list(&state.db).await?;
     Ok(render(&UsersPage {
         page,

@@ -144,13 +144,7 @@ async fn log_in(
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
-    let outcome = login::authenticate(
-        &state.db,
-        &form.email,
-        &form.password,
-        &peer.ip().to_string(),
-    )
-    .await;
+    let outcome = login::authenticate(&state.db, &form.email, &form.password, &peer.ip().to_string()).await;
     let (status, failure) = match outcome {
         Ok(user) => {
             let jar = start_session(&state, jar, &user).await?;
@@ -201,11 +195,7 @@ async fn log_out(State(state): State<AppState>, jar: CookieJar) -> AppResult<Res
         sessions::delete(&state.db, cookie.value()).await?;
     }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
-    Ok((
-        with_flash(jar, "info", "login.signed_out"),
-        Redirect::to("/login"),
-    )
-        .into_response())
+    Ok((with_flash(jar, "info", "login.signed_out"), Redirect::to("/login")).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -228,9 +218,5 @@ async fn switch_language(
     if let Some(current) = current {
         users::set_language(&state.db, current.user.id, lang).await?;
     }
-    Ok((
-        jar.add(lang_cookie(lang)),
-        Redirect::to(safe_next(&form.next)),
-    )
-        .into_response())
+    Ok((jar.add(lang_cookie(lang)), Redirect::to(safe_next(&form.next))).into_response())
 }

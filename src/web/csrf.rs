@@ -42,12 +42,7 @@ fn tokens_match(secret: &[u8], cookie_value: &str, submitted: &str) -> bool {
         .unwrap_or(false)
 }
 
-pub async fn protect(
-    State(state): State<AppState>,
-    jar: CookieJar,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn protect(State(state): State<AppState>, jar: CookieJar, request: Request, next: Next) -> Response {
     // The API authenticates with bearer tokens, which a cross-site form cannot send.
     if crate::web::errors::is_api(request.uri().path()) {
         return next.run(request).await;

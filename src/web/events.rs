@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::domain::events::listing::{self, EventFilter, Warning};
 use crate::domain::events::{self, DEFAULT_TIMEZONE, Event, EventInput, calendar_entry};
 use crate::domain::guests::{self, Guest, GuestStats};
+use crate::domain::invitations;
 use crate::domain::paging::{PageQuery, Paged};
 use crate::domain::reports::{self, Report};
 use crate::domain::venues::{self, Venue};
@@ -36,10 +37,10 @@ pub fn router() -> Router<AppState> {
         .route("/events/{id}/status", post(change_status))
         .route("/events/{id}/invite.ics", get(download_ics))
         .route("/events/{id}/guests", post(add_guests))
-        .route(
-            "/events/{id}/guests/{invitation}/delete",
-            post(remove_guest),
-        )
+        .route("/events/{id}/guests/{invitation}/delete", post(remove_guest))
+        .route("/events/{id}/guests/{invitation}/resend", post(resend_invitation))
+        .route("/events/{id}/invitations/send", post(send_invitations))
+        .route("/events/{id}/progress.json", get(sending_progress))
 }
 
 /// Zones offered in the form; any IANA name may still be typed.
@@ -57,11 +58,7 @@ const ZONES: [&str; 9] = [
 
 /// Venue names by id, for lists (one query, not one per row).
 async fn venue_names(state: &AppState) -> AppResult<std::collections::HashMap<i32, Venue>> {
-    Ok(venues::all(&state.db)
-        .await?
-        .into_iter()
-        .map(|v| (v.id, v))
-        .collect())
+    Ok(venues::all(&state.db).await?.into_iter().map(|v| (v.id, v)).collect())
 }
 
 #[derive(Template)]
@@ -213,6 +210,9 @@ struct ShowPage {
     stats: GuestStats,
     guests: Paged<Guest>,
     warnings: Vec<Warning>,
+    progress: crate::mail::outbox::Progress,
+    /// The server's last error per invitation whose message failed.
+    failures: std::collections::HashMap<i32, String>,
     categories: &'static [crate::domain::vocab::ActorCategory],
     genders: &'static [crate::domain::vocab::Gender],
     age_groups: &'static [crate::domain::vocab::AgeGroup],
@@ -241,10 +241,7 @@ impl ShowPage {
     }
 
     fn below_target(&self) -> bool {
-        match (
-            self.stats.women_share_percent,
-            self.event.women_target_percent,
-        ) {
+        match (self.stats.women_share_percent, self.event.women_target_percent) {
             (Some(share), Some(target)) => share < target as f64,
             _ => false,
         }
@@ -257,12 +254,16 @@ impl ShowPage {
             .unwrap_or(0)
     }
 
+    fn can_send(&self) -> bool {
+        self.page.can_organize() && self.event.status == EventStatus::Scheduled
+    }
+
+    fn failure_of(&self, invitation_id: &i32) -> &str {
+        self.failures.get(invitation_id).map(String::as_str).unwrap_or_default()
+    }
+
     fn can_change_guests(&self) -> bool {
-        self.page.can_organize()
-            && matches!(
-                self.event.status,
-                EventStatus::Draft | EventStatus::Scheduled
-            )
+        self.page.can_organize() && matches!(self.event.status, EventStatus::Draft | EventStatus::Scheduled)
     }
 }
 
@@ -279,10 +280,7 @@ async fn show_event(
         None => None,
     };
     let report = match event.report_id {
-        Some(r) => reports::list(&state.db)
-            .await?
-            .into_iter()
-            .find(|x| x.id == r),
+        Some(r) => reports::list(&state.db).await?.into_iter().find(|x| x.id == r),
         None => None,
     };
     let stats = guests::stats(&state.db, id).await?;
@@ -296,6 +294,8 @@ async fn show_event(
     )
     .await?;
     let warnings = listing::warnings(&state.db, &event, page.lang).await?;
+    let progress = crate::mail::outbox::progress(&state.db, id).await?;
+    let failures = invitations::failures(&state.db, id).await?;
     Ok(render(&ShowPage {
         page,
         event,
@@ -304,6 +304,8 @@ async fn show_event(
         stats,
         guests,
         warnings,
+        progress,
+        failures,
         categories: crate::domain::vocab::ActorCategory::ALL,
         genders: crate::domain::vocab::Gender::ALL,
         age_groups: crate::domain::vocab::AgeGroup::ALL,
@@ -341,18 +343,14 @@ impl EventForm {
             timezone: e.timezone.clone(),
             language: e.language.code().into(),
             capacity: e.capacity.map(|c| c.to_string()).unwrap_or_default(),
-            women_target_percent: e
-                .women_target_percent
-                .map(|c| c.to_string())
-                .unwrap_or_default(),
+            women_target_percent: e.women_target_percent.map(|c| c.to_string()).unwrap_or_default(),
         }
     }
 
     fn parse(&self) -> (EventInput, FieldErrors) {
         let mut errors = FieldErrors::new();
-        let id = |raw: &str, field: &str, errors: &mut FieldErrors| {
-            parse_optional_int(raw, field, errors).map(|v| v as i32)
-        };
+        let id =
+            |raw: &str, field: &str, errors: &mut FieldErrors| parse_optional_int(raw, field, errors).map(|v| v as i32);
         let input = EventInput {
             kind: self.kind.clone(),
             title: self.title.clone(),
@@ -364,11 +362,7 @@ impl EventForm {
             timezone: self.timezone.clone(),
             language: self.language.clone(),
             capacity: parse_optional_int(&self.capacity, "capacity", &mut errors),
-            women_target_percent: parse_optional_int(
-                &self.women_target_percent,
-                "women_target_percent",
-                &mut errors,
-            ),
+            women_target_percent: parse_optional_int(&self.women_target_percent, "women_target_percent", &mut errors),
         };
         (input, errors)
     }
@@ -420,11 +414,7 @@ async fn form_page(
     Ok(response)
 }
 
-async fn new_event(
-    State(state): State<AppState>,
-    _user: Require<Organizer>,
-    page: Page,
-) -> AppResult<Response> {
+async fn new_event(State(state): State<AppState>, _user: Require<Organizer>, page: Page) -> AppResult<Response> {
     let form = EventForm {
         kind: EventKind::DisseminationWorkshop.slug().into(),
         timezone: DEFAULT_TIMEZONE.into(),
@@ -448,9 +438,7 @@ async fn create_event(
             Redirect::to(&format!("/events/{}", event.id)),
         )
             .into_response()),
-        Err(AppError::Validation(errors)) => {
-            form_page(&state, page, None, form, Some(&errors)).await
-        }
+        Err(AppError::Validation(errors)) => form_page(&state, page, None, form, Some(&errors)).await,
         Err(other) => Err(other),
     }
 }
@@ -467,22 +455,24 @@ async fn edit_event(
 
 async fn update_event(
     State(state): State<AppState>,
-    _user: Require<Organizer>,
+    user: Require<Organizer>,
     page: Page,
     jar: CookieJar,
     Path(id): Path<i32>,
     Form(form): Form<EventForm>,
 ) -> AppResult<Response> {
     let (input, parse_errors) = form.parse();
-    match events::update(&state.db, id, &input, parse_errors).await {
-        Ok(_) => Ok((
-            with_flash(jar, "success", "events.updated"),
-            Redirect::to(&format!("/events/{id}")),
-        )
-            .into_response()),
-        Err(AppError::Validation(errors)) => {
-            form_page(&state, page, Some(id), form, Some(&errors)).await
+    let ctx = state.mail_context(Some(&user.user))?;
+    match events::update(&state.db, &ctx, id, &input, parse_errors).await {
+        Ok(_) => {
+            state.wake_outbox();
+            Ok((
+                with_flash(jar, "success", "events.updated"),
+                Redirect::to(&format!("/events/{id}")),
+            )
+                .into_response())
         }
+        Err(AppError::Validation(errors)) => form_page(&state, page, Some(id), form, Some(&errors)).await,
         Err(other) => Err(other),
     }
 }
@@ -495,14 +485,16 @@ struct StatusForm {
 
 async fn change_status(
     State(state): State<AppState>,
-    _user: Require<Organizer>,
+    user: Require<Organizer>,
     jar: CookieJar,
     Path(id): Path<i32>,
     Form(form): Form<StatusForm>,
 ) -> AppResult<Response> {
-    let to =
-        EventStatus::parse(&form.status).ok_or_else(|| AppError::BadRequest("status".into()))?;
-    let jar = match events::change_status(&state.db, id, to).await {
+    let to = EventStatus::parse(&form.status).ok_or_else(|| AppError::BadRequest("status".into()))?;
+    let ctx = state.mail_context(Some(&user.user))?;
+    let changed = events::change_status(&state.db, &ctx, id, to).await;
+    state.wake_outbox();
+    let jar = match changed {
         Ok(_) => with_flash(jar, "success", "events.status_changed"),
         Err(AppError::Conflict(key)) => with_flash(jar, "error", &key),
         Err(other) => return Err(other),
@@ -575,14 +567,58 @@ async fn add_guests(
 
 async fn remove_guest(
     State(state): State<AppState>,
-    _user: Require<Organizer>,
+    user: Require<Organizer>,
     jar: CookieJar,
     Path((id, invitation)): Path<(i32, i32)>,
 ) -> AppResult<Response> {
-    guests::remove(&state.db, id, invitation).await?;
+    let ctx = state.mail_context(Some(&user.user))?;
+    invitations::remove_guest(&state.db, &ctx, id, invitation).await?;
+    state.wake_outbox();
     Ok((
         with_flash(jar, "success", "guests.removed"),
         Redirect::to(&format!("/events/{id}#guests")),
     )
         .into_response())
+}
+
+async fn send_invitations(
+    State(state): State<AppState>,
+    user: Require<Organizer>,
+    jar: CookieJar,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
+    let ctx = state.mail_context(Some(&user.user))?;
+    let jar = match invitations::send_invitations(&state.db, &ctx, id).await {
+        Ok(summary) if summary.queued == 0 => with_flash(jar, "info", "invitations.nothing_to_send"),
+        Ok(_) => with_flash(jar, "success", "invitations.queued"),
+        Err(AppError::Conflict(key)) => with_flash(jar, "error", &key),
+        Err(other) => return Err(other),
+    };
+    state.wake_outbox();
+    Ok((jar, Redirect::to(&format!("/events/{id}#sending"))).into_response())
+}
+
+async fn resend_invitation(
+    State(state): State<AppState>,
+    user: Require<Organizer>,
+    jar: CookieJar,
+    Path((id, invitation)): Path<(i32, i32)>,
+) -> AppResult<Response> {
+    let ctx = state.mail_context(Some(&user.user))?;
+    let jar = match invitations::resend(&state.db, &ctx, id, invitation).await {
+        Ok(()) => with_flash(jar, "success", "invitations.requeued"),
+        Err(AppError::Conflict(key)) => with_flash(jar, "error", &key),
+        Err(other) => return Err(other),
+    };
+    state.wake_outbox();
+    Ok((jar, Redirect::to(&format!("/events/{id}#guests"))).into_response())
+}
+
+/// Counts for the live progress line of the event page.
+async fn sending_progress(
+    State(state): State<AppState>,
+    _user: Require<AnyRole>,
+    Path(id): Path<i32>,
+) -> AppResult<axum::Json<crate::mail::outbox::Progress>> {
+    Ok(axum::Json(crate::mail::outbox::progress(&state.db, id).await?))
 }

@@ -70,20 +70,11 @@ mod tests {
     #[test]
     fn numbers_are_read_the_way_french_users_type_them() {
         let mut errors = FieldErrors::new();
-        assert_eq!(
-            parse_optional_int(" 1 200 ", "capacity", &mut errors),
-            Some(1200)
-        );
-        assert_eq!(
-            parse_optional_decimal("12,65", "latitude", &mut errors),
-            Some(12.65)
-        );
+        assert_eq!(parse_optional_int(" 1 200 ", "capacity", &mut errors), Some(1200));
+        assert_eq!(parse_optional_decimal("12,65", "latitude", &mut errors), Some(12.65));
         assert_eq!(parse_optional_int("", "capacity", &mut errors), None);
         assert!(errors.is_empty());
-        assert_eq!(
-            parse_optional_int("beaucoup", "capacity", &mut errors),
-            None
-        );
+        assert_eq!(parse_optional_int("beaucoup", "capacity", &mut errors), None);
         assert_eq!(errors.get("capacity"), Some("validation.whole_number"));
     }
 

@@ -27,11 +27,7 @@ struct HomePage {
 }
 
 /// New installs go to setup, visitors to sign-in, members to their start page.
-async fn show_home(
-    State(state): State<AppState>,
-    MaybeUser(current): MaybeUser,
-    page: Page,
-) -> AppResult<Response> {
+async fn show_home(State(state): State<AppState>, MaybeUser(current): MaybeUser, page: Page) -> AppResult<Response> {
     if current.is_none() {
         let target = if users::needs_setup(&state.db).await? {
             "/setup"

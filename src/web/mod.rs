@@ -12,6 +12,7 @@ pub mod forms;
 pub mod home;
 pub mod page;
 pub mod profile;
+pub mod rsvp;
 pub mod venues;
 
 use axum::Router;
@@ -29,4 +30,5 @@ pub fn router() -> Router<AppState> {
         .merge(actor_import::router())
         .merge(actors::router())
         .merge(events::router())
+        .merge(rsvp::router())
 }

@@ -111,12 +111,10 @@ fn parse_flash(value: &str) -> Option<Flash> {
         _ => "info",
     };
     // Only keys that exist in the catalog are shown: the cookie is not trusted text.
-    crate::i18n::catalog(Lang::Fr)
-        .contains_key(key)
-        .then(|| Flash {
-            kind,
-            key: key.to_string(),
-        })
+    crate::i18n::catalog(Lang::Fr).contains_key(key).then(|| Flash {
+        kind,
+        key: key.to_string(),
+    })
 }
 
 /// A cookie that shows `key` once on the next page.

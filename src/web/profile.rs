@@ -43,11 +43,7 @@ async fn profile_page(
     new_token: Option<String>,
     errors: &FieldErrors,
 ) -> AppResult<Response> {
-    let user_id = page
-        .user
-        .as_ref()
-        .map(|u| u.id)
-        .ok_or(AppError::Unauthorized)?;
+    let user_id = page.user.as_ref().map(|u| u.id).ok_or(AppError::Unauthorized)?;
     let tokens = api_tokens::list(&state.db, user_id).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -66,11 +62,7 @@ async fn profile_page(
     Ok(response)
 }
 
-async fn show_profile(
-    State(state): State<AppState>,
-    _user: Require<AnyRole>,
-    page: Page,
-) -> AppResult<Response> {
+async fn show_profile(State(state): State<AppState>, _user: Require<AnyRole>, page: Page) -> AppResult<Response> {
     profile_page(&state, page, None, &FieldErrors::new()).await
 }
 

@@ -116,12 +116,7 @@ struct FormPage {
     regions: &'static [&'static str],
 }
 
-fn form_page(
-    page: Page,
-    venue_id: Option<i32>,
-    form: VenueForm,
-    errors: Option<&FieldErrors>,
-) -> Response {
+fn form_page(page: Page, venue_id: Option<i32>, form: VenueForm, errors: Option<&FieldErrors>) -> Response {
     let status = if errors.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -171,12 +166,7 @@ async fn edit_venue(
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     let venue = venues::get(&state.db, id).await?;
-    Ok(form_page(
-        page,
-        Some(id),
-        VenueForm::from_venue(&venue),
-        None,
-    ))
+    Ok(form_page(page, Some(id), VenueForm::from_venue(&venue), None))
 }
 
 async fn update_venue(
@@ -206,9 +196,5 @@ async fn delete_venue(
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     venues::delete(&state.db, id).await?;
-    Ok((
-        with_flash(jar, "success", "venues.deleted"),
-        Redirect::to("/venues"),
-    )
-        .into_response())
+    Ok((with_flash(jar, "success", "venues.deleted"), Redirect::to("/venues")).into_response())
 }

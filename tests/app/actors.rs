@@ -36,15 +36,9 @@ async fn organizer_imports_the_fixture_through_the_html_flow_with_every_accent_i
         600,
         "every line is shown"
     );
-    assert_eq!(
-        app.count(actor::Entity).await,
-        0,
-        "nothing stored before confirmation"
-    );
+    assert_eq!(app.count(actor::Entity).await, 0, "nothing stored before confirmation");
 
-    let done = app
-        .submit(&preview_url, &preview_url, &[("mode", "all")])
-        .await;
+    let done = app.submit(&preview_url, &preview_url, &[("mode", "all")]).await;
     assert_eq!(done.status(), StatusCode::OK);
     assert_eq!(texts(&done.text().await.unwrap(), "#imported"), ["600"]);
     assert_eq!(app.count(actor::Entity).await, 600);
@@ -81,12 +75,9 @@ async fn the_api_import_is_all_or_nothing_and_reports_line_and_field() {
     let app = spawn_app().await;
     let token = app.api_token_for("organizer").await;
 
-    let mut lines: Vec<String> = fixture("actors.csv")
-        .lines()
-        .take(21)
-        .map(str::to_string)
-        .collect();
-    lines[7] = "Fatoumata Traoré,,ONG Femmes et paix,chef_de_file,female,adult,Kayes,Kayes,fr,pas-une-adresse,,yes".into();
+    let mut lines: Vec<String> = fixture("actors.csv").lines().take(21).map(str::to_string).collect();
+    lines[7] =
+        "Fatoumata Traoré,,ONG Femmes et paix,chef_de_file,female,adult,Kayes,Kayes,fr,pas-une-adresse,,yes".into();
     let bad = lines.join("\r\n");
     let refused = app.import_csv(&token, &bad).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -141,15 +132,11 @@ async fn a_preview_with_a_bad_line_shows_it_and_the_valid_lines_can_be_imported_
         texts(&preview, "#line-3 .status"),
         ["category : Choisissez une valeur de la liste."]
     );
-    let all = app
-        .submit(&preview_url, &preview_url, &[("mode", "all")])
-        .await;
+    let all = app.submit(&preview_url, &preview_url, &[("mode", "all")]).await;
     assert_eq!(location(&all), preview_url, "all-or-nothing refuses");
     assert_eq!(app.count(actor::Entity).await, 0);
 
-    let valid_only = app
-        .submit(&preview_url, &preview_url, &[("mode", "valid_only")])
-        .await;
+    let valid_only = app.submit(&preview_url, &preview_url, &[("mode", "valid_only")]).await;
     assert_eq!(texts(&valid_only.text().await.unwrap(), "#imported"), ["2"]);
     assert_eq!(app.count(actor::Entity).await, 2);
     let rejected = app
@@ -173,11 +160,7 @@ async fn searching_keita_finds_keita_with_its_diaeresis_and_filters_combine() {
     app.import_csv(&organizer, &fixture("actors.csv")).await;
 
     let found: Value = app
-        .api(
-            Method::GET,
-            "/api/v1/actors?q=Keita&per_page=200",
-            Some(&token),
-        )
+        .api(Method::GET, "/api/v1/actors?q=Keita&per_page=200", Some(&token))
         .send()
         .await
         .unwrap()
@@ -265,11 +248,7 @@ async fn pages_are_stable_disjoint_and_cover_the_whole_filter() {
     let mut unique = seen.clone();
     unique.sort();
     unique.dedup();
-    assert_eq!(
-        (seen.len(), unique.len()),
-        (67, 67),
-        "no actor twice, none missing"
-    );
+    assert_eq!((seen.len(), unique.len()), (67, 67), "no actor twice, none missing");
     let again: Value = app
         .api(
             Method::GET,
@@ -288,34 +267,26 @@ async fn pages_are_stable_disjoint_and_cover_the_whole_filter() {
         .iter()
         .map(|a| a["id"].as_i64().unwrap())
         .collect();
-    assert_eq!(
-        again,
-        seen[20..40],
-        "the same page twice gives the same rows"
-    );
+    assert_eq!(again, seen[20..40], "the same page twice gives the same rows");
 }
 
 #[tokio::test]
 async fn the_list_page_runs_the_same_number_of_queries_for_20_or_200_rows_of_5000() {
-    let app = spawn_app().await;
+    // Without the outbox worker, whose polling would be counted too.
+    let app = crate::helpers::spawn_app_with(|s| s.run_worker = false).await;
     let token = app.api_token_for("organizer").await;
     let imported = app.import_csv(&token, &fixture("actors-5000.csv")).await;
     assert_eq!(imported.status(), StatusCode::CREATED);
     app.login_as("organizer").await;
 
     let (small, small_queries) = app.queries_during(app.get("/actors?per_page=20")).await;
-    let (large, large_queries) = app
-        .queries_during(app.get("/actors?per_page=200&page=3"))
-        .await;
+    let (large, large_queries) = app.queries_during(app.get("/actors?per_page=200&page=3")).await;
     let small = small.text().await.unwrap();
     let large = large.text().await.unwrap();
     assert_eq!(texts(&small, "table.actors tbody tr").len(), 20);
     assert_eq!(texts(&large, "table.actors tbody tr").len(), 200);
     assert!(large.contains("3 / 25"));
-    assert_eq!(
-        small_queries, large_queries,
-        "queries do not grow with the rows shown"
-    );
+    assert_eq!(small_queries, large_queries, "queries do not grow with the rows shown");
     assert!(small_queries <= 12, "{small_queries} queries for one page");
 }
 
@@ -337,12 +308,7 @@ async fn the_export_follows_the_filter_and_neutralizes_formulas() {
         assert_eq!(created.status(), StatusCode::CREATED);
     }
     app.login_as("viewer").await;
-    let csv = app
-        .get("/actors/export.csv?q=keita")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let csv = app.get("/actors/export.csv?q=keita").await.text().await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 2, "header and the one match: {csv}");
     assert!(
@@ -351,10 +317,7 @@ async fn the_export_follows_the_filter_and_neutralizes_formulas() {
         lines[1]
     );
     let everything = app.get("/actors/export.csv").await.text().await.unwrap();
-    assert!(
-        everything.contains("\"'=HYPERLINK(\"\"http://x\"\")\""),
-        "{everything}"
-    );
+    assert!(everything.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{everything}");
 }
 
 #[tokio::test]
@@ -370,18 +333,12 @@ async fn invalid_actor_input_names_the_field_and_stores_nothing() {
             json!({"full_name": "Awa", "category": "media", "email": "awa@", "town": "Kayes"}),
             "email",
         ),
-        (
-            json!({"full_name": "Awa", "category": "media", "phone": "12"}),
-            "phone",
-        ),
+        (json!({"full_name": "Awa", "category": "media", "phone": "12"}), "phone"),
         (
             json!({"full_name": "", "category": "media", "town": "Kayes"}),
             "full_name",
         ),
-        (
-            json!({"full_name": "Awa", "category": "media"}),
-            "full_name",
-        ),
+        (json!({"full_name": "Awa", "category": "media"}), "full_name"),
         (
             json!({"full_name": "Awa", "category": "media", "town": "Kayes", "gender": "f"}),
             "gender",
@@ -394,16 +351,9 @@ async fn invalid_actor_input_names_the_field_and_stores_nothing() {
             .send()
             .await
             .unwrap();
-        assert_eq!(
-            response.status(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{body}"
-        );
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         let error: Value = response.json().await.unwrap();
-        assert!(
-            error["error"]["fields"][field].is_string(),
-            "{body} → {error}"
-        );
+        assert!(error["error"]["fields"][field].is_string(), "{body} → {error}");
     }
     assert_eq!(app.count(actor::Entity).await, 0);
 }
@@ -413,9 +363,7 @@ async fn possible_duplicates_are_flagged_and_merging_keeps_both_histories() {
     let app = spawn_app().await;
     let token = app.api_token_for("organizer").await;
     let create = |body: Value| {
-        let request = app
-            .api(Method::POST, "/api/v1/actors", Some(&token))
-            .json(&body);
+        let request = app.api(Method::POST, "/api/v1/actors", Some(&token)).json(&body);
         async move {
             request.send().await.unwrap().json::<Value>().await.unwrap()["id"]
                 .as_i64()
@@ -424,16 +372,13 @@ async fn possible_duplicates_are_flagged_and_merging_keeps_both_histories() {
     };
     let a = create(json!({"full_name": "Aminata Dembélé", "category": "women_organization", "town": "Ségou", "email": "aminata@example.org"})).await;
     let b = create(json!({"full_name": "Aminata DEMBELE", "category": "women_organization", "town": "Ségou", "phone": "+223 76 00 00 01", "organization": "CAFO Ségou"})).await;
-    let other =
-        create(json!({"full_name": "Oumar Sow", "category": "media", "town": "Mopti"})).await;
+    let other = create(json!({"full_name": "Oumar Sow", "category": "media", "town": "Mopti"})).await;
 
     let event = |title: &str| {
-        let request = app
-            .api(Method::POST, "/api/v1/events", Some(&token))
-            .json(&json!({
-                "kind": "dissemination_workshop", "title": title,
-                "starts_at": "2027-01-10T09:00", "ends_at": "2027-01-10T17:00"
-            }));
+        let request = app.api(Method::POST, "/api/v1/events", Some(&token)).json(&json!({
+            "kind": "dissemination_workshop", "title": title,
+            "starts_at": "2027-01-10T09:00", "ends_at": "2027-01-10T17:00"
+        }));
         async move {
             request.send().await.unwrap().json::<Value>().await.unwrap()["id"]
                 .as_i64()
@@ -457,11 +402,7 @@ async fn possible_duplicates_are_flagged_and_merging_keeps_both_histories() {
 
     app.login_as("organizer").await;
     let list = app.get("/actors").await.text().await.unwrap();
-    assert_eq!(
-        texts(&list, "a.badge.warn").len(),
-        2,
-        "both records are flagged"
-    );
+    assert_eq!(texts(&list, "a.badge.warn").len(), 2, "both records are flagged");
     let duplicates = app.get("/actors/duplicates").await.text().await.unwrap();
     assert_eq!(texts(&duplicates, "section.duplicate-group").len(), 1);
     assert!(!duplicates.contains("Oumar Sow"));
@@ -474,11 +415,7 @@ async fn possible_duplicates_are_flagged_and_merging_keeps_both_histories() {
         )
         .await;
     assert_eq!(merged.status(), StatusCode::SEE_OTHER);
-    let kept = actor::Entity::find_by_id(a as i32)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let kept = actor::Entity::find_by_id(a as i32).one(&app.db).await.unwrap().unwrap();
     assert_eq!(
         (kept.phone.as_deref(), kept.organization.as_str()),
         (Some("+22376000001"), "CAFO Ségou")
@@ -509,11 +446,7 @@ async fn possible_duplicates_are_flagged_and_merging_keeps_both_histories() {
             .iter()
             .map(|g| g["actor_id"].as_i64().unwrap())
             .collect();
-        assert_eq!(
-            ids,
-            [a],
-            "event {event} keeps one invitation, now for the kept record"
-        );
+        assert_eq!(ids, [a], "event {event} keeps one invitation, now for the kept record");
     }
     let _ = other;
 }

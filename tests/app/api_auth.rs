@@ -7,11 +7,7 @@ use crate::helpers::{spawn_app, texts};
 #[tokio::test]
 async fn the_api_without_a_token_gets_401_in_the_documented_shape() {
     let app = spawn_app().await;
-    let response = app
-        .api(Method::GET, "/api/v1/venues", None)
-        .send()
-        .await
-        .unwrap();
+    let response = app.api(Method::GET, "/api/v1/venues", None).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "unauthorized");
@@ -43,17 +39,11 @@ async fn a_user_makes_a_token_on_the_profile_page_uses_it_then_revokes_it() {
     app.login_as("organizer").await;
 
     let page = app
-        .submit(
-            "/profile",
-            "/profile/tokens",
-            &[("name", "Tableur de suivi")],
-        )
+        .submit("/profile", "/profile/tokens", &[("name", "Tableur de suivi")])
         .await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
-    let token = texts(&html, "#new-token")
-        .pop()
-        .expect("the token is shown once");
+    let token = texts(&html, "#new-token").pop().expect("the token is shown once");
     assert!(token.starts_with("tgn_"));
     let stored = entity::api_token::Entity::find_by_id(1)
         .one(&app.db)
@@ -74,11 +64,7 @@ async fn a_user_makes_a_token_on_the_profile_page_uses_it_then_revokes_it() {
     let profile = app.get("/profile").await.text().await.unwrap();
     assert!(!profile.contains(&token), "never shown again");
     let revoked = app
-        .submit(
-            "/profile",
-            &format!("/profile/tokens/{}/revoke", stored.id),
-            &[],
-        )
+        .submit("/profile", &format!("/profile/tokens/{}/revoke", stored.id), &[])
         .await;
     assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
 

@@ -10,23 +10,12 @@ async fn a_form_post_without_a_valid_csrf_token_gets_403_and_stores_nothing() {
     let app = spawn_app().await;
     app.login_as("organizer").await;
 
-    let missing = app
-        .post_form("/venues", &[("name", "Salle sans jeton")])
-        .await;
+    let missing = app.post_form("/venues", &[("name", "Salle sans jeton")]).await;
     assert_eq!(missing.status(), StatusCode::FORBIDDEN);
-    assert!(
-        missing
-            .text()
-            .await
-            .unwrap()
-            .contains("Le formulaire a expiré")
-    );
+    assert!(missing.text().await.unwrap().contains("Le formulaire a expiré"));
 
     let forged = app
-        .post_form(
-            "/venues",
-            &[("csrf_token", &"0".repeat(64)), ("name", "Salle forgée")],
-        )
+        .post_form("/venues", &[("csrf_token", &"0".repeat(64)), ("name", "Salle forgée")])
         .await;
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
 
@@ -34,16 +23,11 @@ async fn a_form_post_without_a_valid_csrf_token_gets_403_and_stores_nothing() {
     let other = app.new_browser();
     let foreign_token = other.csrf_token("/login").await;
     let stolen = app
-        .post_form(
-            "/venues",
-            &[("csrf_token", &foreign_token), ("name", "Salle volée")],
-        )
+        .post_form("/venues", &[("csrf_token", &foreign_token), ("name", "Salle volée")])
         .await;
     assert_eq!(stolen.status(), StatusCode::FORBIDDEN);
 
-    let token_form = app
-        .post_form("/profile/tokens", &[("name", "sans jeton")])
-        .await;
+    let token_form = app.post_form("/profile/tokens", &[("name", "sans jeton")]).await;
     assert_eq!(token_form.status(), StatusCode::FORBIDDEN);
 
     assert_eq!(app.count(venue::Entity).await, 0);
@@ -64,10 +48,7 @@ async fn signing_in_also_needs_the_token() {
     let response = app
         .post_form(
             "/login",
-            &[
-                ("email", &user.email),
-                ("password", crate::helpers::PASSWORD),
-            ],
+            &[("email", &user.email), ("password", crate::helpers::PASSWORD)],
         )
         .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);

@@ -7,13 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{fixture, location, spawn_app, texts};
 
-async fn venue(
-    app: &crate::helpers::TestApp,
-    token: &str,
-    name: &str,
-    region: &str,
-    capacity: i64,
-) -> i64 {
+async fn venue(app: &crate::helpers::TestApp, token: &str, name: &str, region: &str, capacity: i64) -> i64 {
     let body: Value = app
         .api(Method::POST, "/api/v1/venues", Some(token))
         .json(&json!({"name": name, "region": region, "town": region, "capacity": capacity}))
@@ -57,14 +51,8 @@ async fn nine_in_bamako_and_nine_in_paris_are_stored_and_shown_at_the_right_inst
         );
     }
     let stored = event::Entity::find().all(&app.db).await.unwrap();
-    let bamako = stored
-        .iter()
-        .find(|e| e.timezone == "Africa/Bamako")
-        .unwrap();
-    let paris = stored
-        .iter()
-        .find(|e| e.timezone == "Europe/Paris")
-        .unwrap();
+    let bamako = stored.iter().find(|e| e.timezone == "Africa/Bamako").unwrap();
+    let paris = stored.iter().find(|e| e.timezone == "Europe/Paris").unwrap();
     assert_eq!(bamako.starts_at.to_rfc3339(), "2026-12-10T09:00:00+00:00");
     assert_eq!(paris.starts_at.to_rfc3339(), "2026-12-10T08:00:00+00:00");
     assert_eq!((bamako.sequence, bamako.status.as_str()), (0, "draft"));
@@ -72,11 +60,7 @@ async fn nine_in_bamako_and_nine_in_paris_are_stored_and_shown_at_the_right_inst
 
     let token = app.api_token_for("viewer").await;
     let api: Value = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/events/{}", paris.id),
-            Some(&token),
-        )
+        .api(Method::GET, &format!("/api/v1/events/{}", paris.id), Some(&token))
         .send()
         .await
         .unwrap()
@@ -94,24 +78,16 @@ async fn invalid_event_input_gets_422_naming_the_field_and_stores_nothing() {
     let base = json!({"kind": "consultation", "title": "Consultation à Gao", "starts_at": "2027-01-10T09:00:00+00:00", "ends_at": "2027-01-10T17:00:00+00:00"});
     let with = |patch: Value| {
         let mut body = base.clone();
-        body.as_object_mut()
-            .unwrap()
-            .extend(patch.as_object().unwrap().clone());
+        body.as_object_mut().unwrap().extend(patch.as_object().unwrap().clone());
         body
     };
     let cases = [
-        (
-            with(json!({"ends_at": "2027-01-10T08:00:00+00:00"})),
-            "ends_at",
-        ),
+        (with(json!({"ends_at": "2027-01-10T08:00:00+00:00"})), "ends_at"),
         (with(json!({"venue_id": 999})), "venue_id"),
         (with(json!({"timezone": "Afrique/Tombouctou"})), "timezone"),
         (with(json!({"kind": "fete"})), "kind"),
         (with(json!({"starts_at": "demain matin"})), "starts_at"),
-        (
-            with(json!({"women_target_percent": 130})),
-            "women_target_percent",
-        ),
+        (with(json!({"women_target_percent": 130})), "women_target_percent"),
     ];
     for (body, field) in cases {
         let response = app
@@ -120,16 +96,9 @@ async fn invalid_event_input_gets_422_naming_the_field_and_stores_nothing() {
             .send()
             .await
             .unwrap();
-        assert_eq!(
-            response.status(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{body}"
-        );
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         let error: Value = response.json().await.unwrap();
-        assert!(
-            error["error"]["fields"][field].is_string(),
-            "{body} → {error}"
-        );
+        assert!(error["error"]["fields"][field].is_string(), "{body} → {error}");
     }
 
     app.login_as("organizer").await;
@@ -166,8 +135,10 @@ async fn adding_by_filter_adds_exactly_the_matching_actors_and_nobody_twice() {
     let venue_id = venue(&app, &token, "Centre Djoliba", "Kayes", 500).await;
     let created: Value = app
         .api(Method::POST, "/api/v1/events", Some(&token))
-        .json(&json!({"kind": "dissemination_workshop", "title": "Restitution à Kayes", "venue_id": venue_id,
-                      "starts_at": "2027-02-01T09:00", "ends_at": "2027-02-01T17:00", "women_target_percent": 30}))
+        .json(
+            &json!({"kind": "dissemination_workshop", "title": "Restitution à Kayes", "venue_id": venue_id,
+                      "starts_at": "2027-02-01T09:00", "ends_at": "2027-02-01T17:00", "women_target_percent": 30}),
+        )
         .send()
         .await
         .unwrap()
@@ -177,16 +148,11 @@ async fn adding_by_filter_adds_exactly_the_matching_actors_and_nobody_twice() {
     let id = created["id"].as_i64().unwrap();
     let add = |body: Value| {
         let request = app
-            .api(
-                Method::POST,
-                &format!("/api/v1/events/{id}/invitations"),
-                Some(&token),
-            )
+            .api(Method::POST, &format!("/api/v1/events/{id}/invitations"), Some(&token))
             .json(&body);
         async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
     };
-    let religious =
-        add(json!({"filter": {"category": "religious_authority", "region": "Kayes"}})).await;
+    let religious = add(json!({"filter": {"category": "religious_authority", "region": "Kayes"}})).await;
     let expected = entity::actor::Entity::find()
         .filter(entity::actor::Column::Category.eq("religious_authority"))
         .filter(entity::actor::Column::Region.eq("Kayes"))
@@ -194,10 +160,7 @@ async fn adding_by_filter_adds_exactly_the_matching_actors_and_nobody_twice() {
         .await
         .unwrap();
     assert!(!expected.is_empty());
-    assert_eq!(
-        religious["added"].as_u64().unwrap() as usize,
-        expected.len()
-    );
+    assert_eq!(religious["added"].as_u64().unwrap() as usize, expected.len());
 
     let again = add(json!({"filter": {"region": "Kayes"}})).await;
     let in_kayes = entity::actor::Entity::find()
@@ -205,10 +168,7 @@ async fn adding_by_filter_adds_exactly_the_matching_actors_and_nobody_twice() {
         .all(&app.db)
         .await
         .unwrap();
-    assert_eq!(
-        again["already_invited"].as_u64().unwrap() as usize,
-        expected.len()
-    );
+    assert_eq!(again["already_invited"].as_u64().unwrap() as usize, expected.len());
     assert_eq!(
         again["added"].as_u64().unwrap() as usize,
         in_kayes.len() - expected.len()
@@ -216,10 +176,7 @@ async fn adding_by_filter_adds_exactly_the_matching_actors_and_nobody_twice() {
 
     let one_more = add(json!({"actor_ids": [expected[0].id, expected[0].id]})).await;
     assert_eq!(
-        (
-            one_more["added"].as_u64(),
-            one_more["already_invited"].as_u64()
-        ),
+        (one_more["added"].as_u64(), one_more["already_invited"].as_u64()),
         (Some(0), Some(1))
     );
     let stored = invitation::Entity::find()
@@ -231,17 +188,10 @@ async fn adding_by_filter_adds_exactly_the_matching_actors_and_nobody_twice() {
     actor_ids.sort();
     let mut expected_ids: Vec<i32> = in_kayes.iter().map(|a| a.id).collect();
     expected_ids.sort();
-    assert_eq!(
-        actor_ids, expected_ids,
-        "exactly the region's actors, once each"
-    );
+    assert_eq!(actor_ids, expected_ids, "exactly the region's actors, once each");
 
     let unknown = app
-        .api(
-            Method::POST,
-            &format!("/api/v1/events/{id}/invitations"),
-            Some(&token),
-        )
+        .api(Method::POST, &format!("/api/v1/events/{id}/invitations"), Some(&token))
         .json(&json!({"actor_ids": [99999]}))
         .send()
         .await
@@ -257,8 +207,10 @@ async fn the_women_share_on_the_event_page_equals_the_stored_guest_list() {
     let venue_id = venue(&app, &token, "Maison de la femme", "Sikasso", 40).await;
     let created: Value = app
         .api(Method::POST, "/api/v1/events", Some(&token))
-        .json(&json!({"kind": "dissemination_workshop", "title": "Restitution à Sikasso", "venue_id": venue_id,
-                      "starts_at": "2027-03-01T09:00", "ends_at": "2027-03-01T17:00", "women_target_percent": 30}))
+        .json(
+            &json!({"kind": "dissemination_workshop", "title": "Restitution à Sikasso", "venue_id": venue_id,
+                      "starts_at": "2027-03-01T09:00", "ends_at": "2027-03-01T17:00", "women_target_percent": 30}),
+        )
         .send()
         .await
         .unwrap()
@@ -287,12 +239,7 @@ async fn the_women_share_on_the_event_page_equals_the_stored_guest_list() {
         .filter(|(_, a)| a.as_ref().unwrap().gender == "female")
         .count();
     let share = (women as f64 * 1000.0 / stored.len() as f64).round() / 10.0;
-    let page = app
-        .get(&format!("/events/{id}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.get(&format!("/events/{id}")).await.text().await.unwrap();
     assert_eq!(texts(&page, "#guest-total"), [stored.len().to_string()]);
     assert_eq!(
         texts(&page, "#women-share"),
@@ -318,12 +265,7 @@ async fn the_women_share_on_the_event_page_equals_the_stored_guest_list() {
     )
     .await;
     let share = ((women - 1) as f64 * 1000.0 / (stored.len() - 1) as f64).round() / 10.0;
-    let page = app
-        .get(&format!("/events/{id}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.get(&format!("/events/{id}")).await.text().await.unwrap();
     assert_eq!(
         texts(&page, "#women-share"),
         [format!("{} %", format!("{share:.1}").replace('.', ","))]
@@ -336,9 +278,7 @@ async fn the_life_cycle_allows_only_its_own_moves_and_a_venue_clash_is_a_warning
     let token = app.api_token_for("organizer").await;
     let venue_id = venue(&app, &token, "Centre Kôrè", "Ségou", 100).await;
     let create = |title: &str| {
-        let request = app
-            .api(Method::POST, "/api/v1/events", Some(&token))
-            .json(&json!({
+        let request = app.api(Method::POST, "/api/v1/events", Some(&token)).json(&json!({
             "kind": "dissemination_workshop", "title": title, "venue_id": venue_id,
             "starts_at": "2027-04-01T09:00", "ends_at": "2027-04-01T17:00"}));
         async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
@@ -349,11 +289,7 @@ async fn the_life_cycle_allows_only_its_own_moves_and_a_venue_clash_is_a_warning
     assert_eq!(first["status"], "draft");
     let id = first["id"].as_i64().unwrap();
     let post = |action: &str| {
-        let request = app.api(
-            Method::POST,
-            &format!("/api/v1/events/{id}/{action}"),
-            Some(&token),
-        );
+        let request = app.api(Method::POST, &format!("/api/v1/events/{id}/{action}"), Some(&token));
         async move { request.send().await.unwrap() }
     };
     assert_eq!(
@@ -395,14 +331,7 @@ async fn the_life_cycle_allows_only_its_own_moves_and_a_venue_clash_is_a_warning
 async fn the_event_downloads_as_a_calendar_file_that_an_independent_parser_reads() {
     let app = spawn_app().await;
     let token = app.api_token_for("organizer").await;
-    let venue_id = venue(
-        &app,
-        &token,
-        "Salle « Kankou Moussa », Djoliba",
-        "Kayes",
-        100,
-    )
-    .await;
+    let venue_id = venue(&app, &token, "Salle « Kankou Moussa », Djoliba", "Kayes", 100).await;
     let created: Value = app
         .api(Method::POST, "/api/v1/events", Some(&token))
         .json(&json!({"kind": "report_launch", "title": "Lancement du rapport : femmes, jeunes; et FDS", "venue_id": venue_id,
@@ -415,9 +344,7 @@ async fn the_event_downloads_as_a_calendar_file_that_an_independent_parser_reads
         .await
         .unwrap();
     app.login_as("viewer").await;
-    let response = app
-        .get(&format!("/events/{}/invite.ics", created["id"]))
-        .await;
+    let response = app.get(&format!("/events/{}/invite.ics", created["id"])).await;
     assert!(
         response.headers()["content-type"]
             .to_str()
@@ -426,17 +353,10 @@ async fn the_event_downloads_as_a_calendar_file_that_an_independent_parser_reads
     );
     let body = response.text().await.unwrap();
     assert!(body.contains("METHOD:PUBLISH\r\n"));
-    assert!(
-        body.lines().all(|l| l.len() <= 76),
-        "folded at 75 octets plus CR"
-    );
+    assert!(body.lines().all(|l| l.len() <= 76), "folded at 75 octets plus CR");
     let unfolded = icalendar::parser::unfold(&body);
     let calendar = icalendar::parser::read_calendar(&unfolded).unwrap();
-    let vevent = calendar
-        .components
-        .iter()
-        .find(|c| c.name == "VEVENT")
-        .unwrap();
+    let vevent = calendar.components.iter().find(|c| c.name == "VEVENT").unwrap();
     let value = |name: &str| {
         vevent
             .properties
@@ -453,8 +373,7 @@ async fn the_event_downloads_as_a_calendar_file_that_an_independent_parser_reads
     );
     assert_eq!(value("SEQUENCE"), "0");
     assert!(
-        value("SUMMARY").contains("femmes, jeunes\\; et FDS")
-            || value("SUMMARY").contains("femmes, jeunes; et FDS")
+        value("SUMMARY").contains("femmes, jeunes\\; et FDS") || value("SUMMARY").contains("femmes, jeunes; et FDS")
     );
 }
 
@@ -465,19 +384,9 @@ async fn the_month_calendar_and_the_filters_show_the_right_events() {
     let kayes = venue(&app, &token, "Centre Djoliba", "Kayes", 100).await;
     let gao = venue(&app, &token, "Maison des jeunes", "Gao", 100).await;
     for (title, venue_id, kind, day) in [
-        (
-            "Restitution à Kayes",
-            kayes,
-            "dissemination_workshop",
-            "2027-06-08",
-        ),
+        ("Restitution à Kayes", kayes, "dissemination_workshop", "2027-06-08"),
         ("Consultation à Gao", gao, "consultation", "2027-06-15"),
-        (
-            "Restitution à Gao",
-            gao,
-            "dissemination_workshop",
-            "2027-07-02",
-        ),
+        ("Restitution à Gao", gao, "dissemination_workshop", "2027-07-02"),
     ] {
         app.api(Method::POST, "/api/v1/events", Some(&token))
             .json(&json!({"kind": kind, "title": title, "venue_id": venue_id, "starts_at": format!("{day}T09:00"), "ends_at": format!("{day}T17:00")}))
@@ -486,12 +395,7 @@ async fn the_month_calendar_and_the_filters_show_the_right_events() {
             .unwrap();
     }
     app.login_as("viewer").await;
-    let june = app
-        .get("/events/calendar?month=2027-06")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let june = app.get("/events/calendar?month=2027-06").await.text().await.unwrap();
     assert_eq!(
         texts(&june, "a.cal-event"),
         ["09:00 Restitution à Kayes", "09:00 Consultation à Gao"]

@@ -36,6 +36,11 @@ pub struct TestApp {
 
 /// Starts the app against a fresh database: SQLite by default, PostgreSQL with `TEST_DATABASE_URL`.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the app with some settings changed (mail server, worker off…).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temporary folder");
     let (database_url, pg_database) = match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
@@ -54,10 +59,7 @@ pub async fn spawn_app() -> TestApp {
             (format!("{base}/{name}"), Some((admin_url.clone(), name)))
         }
         _ => (
-            format!(
-                "sqlite://{}?mode=rwc",
-                data_dir.path().join("test.db").display()
-            ),
+            format!("sqlite://{}?mode=rwc", data_dir.path().join("test.db").display()),
             None,
         ),
     };
@@ -69,7 +71,11 @@ pub async fn spawn_app() -> TestApp {
         smtp_url: None,
         mail_from: "Toguna <toguna@example.org>".into(),
         data_dir: data_dir.path().to_path_buf(),
+        outbox: test_outbox_settings(),
+        run_worker: true,
     };
+    let mut settings = settings;
+    configure(&mut settings);
     let mut app = TestApp {
         browser: Browser::new(String::new()),
         db: toguna::db::connect(&settings.database_url)
@@ -87,9 +93,7 @@ pub async fn spawn_app() -> TestApp {
 
 impl TestApp {
     async fn start(&mut self) {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind a free port");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
         let port = listener.local_addr().expect("local address").port();
         self.browser.address = format!("http://127.0.0.1:{port}");
         let mut settings = self.settings.clone();
@@ -104,9 +108,7 @@ impl TestApp {
             let shutdown = async {
                 let _ = stopped.await;
             };
-            toguna::serve(state, listener, shutdown)
-                .await
-                .expect("server runs");
+            toguna::serve(state, listener, shutdown).await.expect("server runs");
         });
         self.server = Some((stop, handle));
     }
@@ -150,10 +152,7 @@ impl TestApp {
     /// A new browser signed in with a new account of this role.
     pub async fn browser_as(&self, role: &str) -> (Browser, users::User) {
         let user = self
-            .create_user(
-                &format!("{role}-{}@example.org", uuid::Uuid::new_v4().simple()),
-                role,
-            )
+            .create_user(&format!("{role}-{}@example.org", uuid::Uuid::new_v4().simple()), role)
             .await;
         let browser = self.new_browser();
         browser.login_ok(&user.email).await;
@@ -161,20 +160,11 @@ impl TestApp {
     }
 
     pub async fn api_token_for(&self, role: &str) -> String {
-        let user = self
-            .create_user(&format!("api-{role}@example.org"), role)
-            .await;
-        api_tokens::create(&self.db, user.id, "tests")
-            .await
-            .expect("token")
+        let user = self.create_user(&format!("api-{role}@example.org"), role).await;
+        api_tokens::create(&self.db, user.id, "tests").await.expect("token")
     }
 
-    pub fn api(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        token: Option<&str>,
-    ) -> reqwest::RequestBuilder {
+    pub fn api(&self, method: reqwest::Method, path: &str, token: Option<&str>) -> reqwest::RequestBuilder {
         let request = Client::new().request(method, self.url(path));
         match token {
             Some(token) => request.header(AUTHORIZATION, format!("Bearer {token}")),
@@ -273,21 +263,13 @@ impl Browser {
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Response {
-        self.submit(
-            "/login",
-            "/login",
-            &[("email", email), ("password", password)],
-        )
-        .await
+        self.submit("/login", "/login", &[("email", email), ("password", password)])
+            .await
     }
 
     pub async fn login_ok(&self, email: &str) {
         let response = self.login(email, PASSWORD).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::SEE_OTHER,
-            "sign-in as {email} works"
-        );
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "sign-in as {email} works");
     }
 }
 
@@ -299,22 +281,29 @@ impl Drop for TestApp {
         };
         let name = Arc::new(name);
         let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build();
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
             if let Ok(runtime) = runtime {
                 runtime.block_on(async {
                     if let Ok(admin) = Database::connect(&admin_url).await {
                         let _ = admin
-                            .execute_unprepared(&format!(
-                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                            ))
+                            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
                             .await;
                     }
                 });
             }
         })
         .join();
+    }
+}
+
+/// Short waits, so retries and lease expiry happen within a test.
+pub fn test_outbox_settings() -> toguna::mail::outbox::OutboxSettings {
+    toguna::mail::outbox::OutboxSettings {
+        concurrency: 4,
+        lease: std::time::Duration::from_secs(3),
+        retry_base: std::time::Duration::from_millis(300),
+        max_backoff: std::time::Duration::from_secs(2),
+        poll: std::time::Duration::from_millis(100),
     }
 }
 

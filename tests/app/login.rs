@@ -10,9 +10,7 @@ async fn a_wrong_password_shows_a_clear_message_and_opens_no_session() {
     let app = spawn_app().await;
     app.create_user("organizer@example.org", "organizer").await;
 
-    let response = app
-        .login("organizer@example.org", "pas le bon mot de passe")
-        .await;
+    let response = app.login("organizer@example.org", "pas le bon mot de passe").await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert!(
         !response

@@ -27,6 +27,7 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/events/{id}/invitations"),
     ("post", "/api/v1/events/{id}/invitations"),
     ("delete", "/api/v1/events/{id}/invitations/{inv}"),
+    ("post", "/api/v1/events/{id}/invitations/send"),
 ];
 
 #[tokio::test]
@@ -61,11 +62,7 @@ async fn every_api_route_is_in_the_openapi_document_and_answers() {
             .send()
             .await
             .unwrap();
-        assert_eq!(
-            response.status(),
-            StatusCode::UNAUTHORIZED,
-            "{method} {path}"
-        );
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{method} {path}");
     }
     assert_eq!(
         documented.len(),

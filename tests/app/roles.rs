@@ -48,9 +48,7 @@ async fn roles_that_may_not_manage_venues_get_403_in_pages_and_api_and_nothing_c
             .submit("/venues", &format!("/venues/{id}"), &[("name", "Renommée")])
             .await;
         assert_eq!(edit.status(), StatusCode::FORBIDDEN, "{role}: edit");
-        let delete = browser
-            .submit("/venues", &format!("/venues/{id}/delete"), &[])
-            .await;
+        let delete = browser.submit("/venues", &format!("/venues/{id}/delete"), &[]).await;
         assert_eq!(delete.status(), StatusCode::FORBIDDEN, "{role}: delete");
 
         let token = app.api_token_for(role).await;
@@ -60,35 +58,19 @@ async fn roles_that_may_not_manage_venues_get_403_in_pages_and_api_and_nothing_c
             .send()
             .await
             .unwrap();
-        assert_eq!(
-            api_create.status(),
-            StatusCode::FORBIDDEN,
-            "{role}: API create"
-        );
+        assert_eq!(api_create.status(), StatusCode::FORBIDDEN, "{role}: API create");
         let body: serde_json::Value = api_create.json().await.unwrap();
         assert_eq!(body["error"]["code"], "forbidden");
         let api_delete = app
-            .api(
-                Method::DELETE,
-                &format!("/api/v1/venues/{id}"),
-                Some(&token),
-            )
+            .api(Method::DELETE, &format!("/api/v1/venues/{id}"), Some(&token))
             .send()
             .await
             .unwrap();
-        assert_eq!(
-            api_delete.status(),
-            StatusCode::FORBIDDEN,
-            "{role}: API delete"
-        );
+        assert_eq!(api_delete.status(), StatusCode::FORBIDDEN, "{role}: API delete");
     }
     assert_eq!(app.count(venue::Entity).await, 1);
     let stored = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/venues/{id}"),
-            Some(&organizer_token),
-        )
+        .api(Method::GET, &format!("/api/v1/venues/{id}"), Some(&organizer_token))
         .send()
         .await
         .unwrap();
@@ -127,11 +109,7 @@ async fn only_admins_manage_accounts() {
                 &[("role", "admin"), ("active", "on")],
             )
             .await;
-        assert_eq!(
-            promote.status(),
-            StatusCode::FORBIDDEN,
-            "{role}: promote self"
-        );
+        assert_eq!(promote.status(), StatusCode::FORBIDDEN, "{role}: promote self");
         let stored = toguna::domain::users::find(&app.db, me.id).await.unwrap();
         assert_eq!(stored.role.slug(), role, "{role} kept its role");
     }
@@ -163,9 +141,7 @@ async fn an_admin_adds_an_organizer_who_can_then_sign_in() {
     assert!(list.contains("Moussa Traoré") && list.contains("Compte créé."));
 
     let browser = app.new_browser();
-    let response = browser
-        .login("moussa.traore@example.org", "un mot de passe long")
-        .await;
+    let response = browser.login("moussa.traore@example.org", "un mot de passe long").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         browser.get("/venues/new").await.status(),

@@ -16,18 +16,10 @@ async fn a_session_survives_a_restart_of_the_server() {
     let page = app.get("/profile").await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
-    assert!(
-        texts(&html, "main p")
-            .iter()
-            .any(|t| t.contains(&user.email))
-    );
+    assert!(texts(&html, "main p").iter().any(|t| t.contains(&user.email)));
     // A form still works: the CSRF secret is kept too.
     let created = app
-        .submit(
-            "/venues/new",
-            "/venues",
-            &[("name", "Salle après redémarrage")],
-        )
+        .submit("/venues/new", "/venues", &[("name", "Salle après redémarrage")])
         .await;
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
 }
@@ -51,9 +43,7 @@ async fn a_deactivated_account_loses_its_session_at_once() {
         "sent back to sign-in"
     );
     assert_eq!(
-        app.login(&viewer.email, crate::helpers::PASSWORD)
-            .await
-            .status(),
+        app.login(&viewer.email, crate::helpers::PASSWORD).await.status(),
         StatusCode::UNAUTHORIZED
     );
 }

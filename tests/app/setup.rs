@@ -10,11 +10,7 @@ async fn newcomer_creates_the_admin_once_and_a_second_attempt_creates_nothing() 
     let app = spawn_app().await;
 
     let home = app.get("/").await;
-    assert_eq!(
-        location(&home),
-        "/setup",
-        "a fresh install sends the visitor to setup"
-    );
+    assert_eq!(location(&home), "/setup", "a fresh install sends the visitor to setup");
 
     let created = app
         .submit(
@@ -30,10 +26,7 @@ async fn newcomer_creates_the_admin_once_and_a_second_attempt_creates_nothing() 
         .await;
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
     let dashboard = app.get("/").await.text().await.unwrap();
-    assert!(
-        dashboard.contains("Awa Coulibaly"),
-        "the new admin is signed in"
-    );
+    assert!(dashboard.contains("Awa Coulibaly"), "the new admin is signed in");
     assert_eq!(app.count(user::Entity).await, 1);
 
     // The setup page is gone, and a forged POST is refused.
@@ -81,9 +74,5 @@ async fn setup_with_a_short_password_names_the_field_and_creates_nothing() {
         ["Ce n'est pas une adresse e-mail valide."]
     );
     assert_eq!(app.count(user::Entity).await, 0);
-    assert_eq!(
-        location(&app.get("/").await),
-        "/setup",
-        "setup is still offered"
-    );
+    assert_eq!(location(&app.get("/").await), "/setup", "setup is still offered");
 }

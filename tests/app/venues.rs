@@ -30,10 +30,7 @@ async fn an_organizer_creates_a_venue_sees_it_in_the_list_and_edits_it() {
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
     let venue_page = location(&created);
     let shown = app.get(&venue_page).await.text().await.unwrap();
-    assert_eq!(
-        texts(&shown, "h1"),
-        ["Centre Djoliba, salle « Kankou Moussa »"]
-    );
+    assert_eq!(texts(&shown, "h1"), ["Centre Djoliba, salle « Kankou Moussa »"]);
     assert!(texts(&shown, ".flash").contains(&"Lieu créé.".to_string()));
     assert!(shown.contains("14.4469, -11.445"));
 
@@ -52,30 +49,18 @@ async fn an_organizer_creates_a_venue_sees_it_in_the_list_and_edits_it() {
         .submit(
             &format!("/venues/{id}/edit"),
             &format!("/venues/{id}"),
-            &[
-                ("name", "Centre Djoliba"),
-                ("region", "Kayes"),
-                ("capacity", "150"),
-            ],
+            &[("name", "Centre Djoliba"), ("region", "Kayes"), ("capacity", "150")],
         )
         .await;
     assert_eq!(edited.status(), StatusCode::SEE_OTHER);
-    let stored = venue::Entity::find_by_id(id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = venue::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
     assert_eq!(
         (stored.name.as_str(), stored.capacity, stored.latitude),
         ("Centre Djoliba", Some(150), None)
     );
 
     let deleted = app
-        .submit(
-            &format!("/venues/{id}"),
-            &format!("/venues/{id}/delete"),
-            &[],
-        )
+        .submit(&format!("/venues/{id}"), &format!("/venues/{id}/delete"), &[])
         .await;
     assert_eq!(location(&deleted), "/venues");
     assert_eq!(app.count(venue::Entity).await, 0);
@@ -101,19 +86,13 @@ async fn invalid_venue_input_in_the_form_is_shown_beside_each_field_and_stores_n
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = response.text().await.unwrap();
     assert_eq!(texts(&html, "#name-error"), ["Ce champ est obligatoire."]);
-    assert_eq!(
-        texts(&html, "#capacity-error"),
-        ["Saisissez un nombre entier positif."]
-    );
+    assert_eq!(texts(&html, "#capacity-error"), ["Saisissez un nombre entier positif."]);
     assert_eq!(
         texts(&html, "#latitude-error"),
         ["La latitude doit être comprise entre -90 et 90."]
     );
     assert_eq!(texts(&html, "#longitude-error"), ["Saisissez un nombre."]);
-    assert!(
-        html.contains(r#"value="Sikasso""#),
-        "what was typed comes back"
-    );
+    assert!(html.contains(r#"value="Sikasso""#), "what was typed comes back");
     assert_eq!(app.count(venue::Entity).await, 0);
 }
 
@@ -139,11 +118,7 @@ async fn invalid_venue_input_in_the_api_gets_422_naming_the_field_and_stores_not
             .send()
             .await
             .unwrap();
-        assert_eq!(
-            response.status(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{body}"
-        );
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         let error: serde_json::Value = response.json().await.unwrap();
         assert_eq!(error["error"]["code"], "validation_failed");
         assert!(
@@ -205,11 +180,7 @@ async fn the_api_creates_reads_updates_lists_and_deletes_venues() {
             .unwrap();
     }
     let page: serde_json::Value = app
-        .api(
-            Method::GET,
-            "/api/v1/venues?page=2&per_page=2",
-            Some(&token),
-        )
+        .api(Method::GET, "/api/v1/venues?page=2&per_page=2", Some(&token))
         .send()
         .await
         .unwrap()
@@ -217,21 +188,13 @@ async fn the_api_creates_reads_updates_lists_and_deletes_venues() {
         .await
         .unwrap();
     assert_eq!(
-        (
-            page["total"].as_u64(),
-            page["page"].as_u64(),
-            page["per_page"].as_u64()
-        ),
+        (page["total"].as_u64(), page["page"].as_u64(), page["per_page"].as_u64()),
         (Some(5), Some(2), Some(2))
     );
     assert_eq!(page["items"].as_array().unwrap().len(), 2);
 
     let deleted = app
-        .api(
-            Method::DELETE,
-            &format!("/api/v1/venues/{id}"),
-            Some(&token),
-        )
+        .api(Method::DELETE, &format!("/api/v1/venues/{id}"), Some(&token))
         .send()
         .await
         .unwrap();

@@ -5,8 +5,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 use entity::{actor, actor_import};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -186,10 +185,7 @@ pub fn parse(content: &str) -> ParsedFile {
 /// The spreadsheet line number of a record, counted from its byte offset (CRLF-proof).
 fn line_of(content: &str, position: Option<&csv::Position>) -> u64 {
     let bytes = content.as_bytes();
-    let mut offset = position
-        .map(|p| p.byte() as usize)
-        .unwrap_or(0)
-        .min(bytes.len());
+    let mut offset = position.map(|p| p.byte() as usize).unwrap_or(0).min(bytes.len());
     // After a CR the reader places the next record on the LF that completes the line ending.
     while offset < bytes.len() && matches!(bytes[offset], b'\r' | b'\n') {
         offset += 1;
@@ -278,11 +274,7 @@ pub struct ImportSummary {
 }
 
 /// Stores the valid new rows in one transaction; with `all_or_nothing`, any error stores nothing.
-pub async fn import(
-    db: &DatabaseConnection,
-    content: &str,
-    all_or_nothing: bool,
-) -> AppResult<ImportSummary> {
+pub async fn import(db: &DatabaseConnection, content: &str, all_or_nothing: bool) -> AppResult<ImportSummary> {
     let mut file = parse(content);
     if all_or_nothing && !file.is_valid() {
         return Err(AppError::InvalidRows(file.row_errors()));
@@ -306,9 +298,7 @@ pub async fn import(
     let mut rows = new_rows.into_iter().peekable();
     while rows.peek().is_some() {
         let batch: Vec<actor::ActiveModel> = rows.by_ref().take(200).collect();
-        actor::Entity::insert_many(batch)
-            .exec_without_returning(&txn)
-            .await?;
+        actor::Entity::insert_many(batch).exec_without_returning(&txn).await?;
     }
     txn.commit().await?;
     Ok(ImportSummary {
@@ -319,12 +309,7 @@ pub async fn import(
 }
 
 /// Keeps an uploaded file until the user confirms its preview.
-pub async fn stage(
-    db: &DatabaseConnection,
-    user_id: i32,
-    filename: &str,
-    content: String,
-) -> AppResult<i32> {
+pub async fn stage(db: &DatabaseConnection, user_id: i32, filename: &str, content: String) -> AppResult<i32> {
     let model = actor_import::ActiveModel {
         user_id: Set(user_id),
         filename: Set(filename.chars().take(200).collect()),
@@ -338,11 +323,7 @@ pub async fn stage(
 }
 
 /// A staged file of this user.
-pub async fn staged(
-    db: &DatabaseConnection,
-    user_id: i32,
-    id: i32,
-) -> AppResult<actor_import::Model> {
+pub async fn staged(db: &DatabaseConnection, user_id: i32, id: i32) -> AppResult<actor_import::Model> {
     actor_import::Entity::find_by_id(id)
         .filter(actor_import::Column::UserId.eq(user_id))
         .one(db)
@@ -418,10 +399,7 @@ mod tests {
         );
         assert!(file.is_valid(), "{:?}", file.row_errors());
         let actor = file.rows[0].actor.as_ref().unwrap();
-        assert_eq!(
-            (actor.full_name.as_str(), actor.town.as_str()),
-            ("Awa Keïta", "Kayes")
-        );
+        assert_eq!((actor.full_name.as_str(), actor.town.as_str()), ("Awa Keïta", "Kayes"));
         assert_eq!(file.rows[0].line, 2);
     }
 

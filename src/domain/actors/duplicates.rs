@@ -6,8 +6,8 @@ use chrono::Utc;
 use entity::{actor, invitation};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set, TransactionTrait,
 };
 
 use crate::domain::actors::Actor;
@@ -23,10 +23,7 @@ pub async fn flag(db: &DatabaseConnection, shown: &[Actor]) -> AppResult<BTreeSe
     }
     let emails: Vec<&str> = shown.iter().filter_map(|a| a.email.as_deref()).collect();
     let phones: Vec<&str> = shown.iter().filter_map(|a| a.phone.as_deref()).collect();
-    let names: Vec<String> = shown
-        .iter()
-        .map(|a| crate::domain::text::fold(&a.full_name))
-        .collect();
+    let names: Vec<String> = shown.iter().map(|a| crate::domain::text::fold(&a.full_name)).collect();
     let candidates: Vec<IdentityRow> = actor::Entity::find()
         .select_only()
         .columns([
@@ -61,11 +58,7 @@ pub async fn flag(db: &DatabaseConnection, shown: &[Actor]) -> AppResult<BTreeSe
                 &a.town,
             )
             .iter()
-            .any(|k| {
-                by_key
-                    .get(k)
-                    .is_some_and(|ids| ids.iter().any(|id| *id != a.id))
-            })
+            .any(|k| by_key.get(k).is_some_and(|ids| ids.iter().any(|id| *id != a.id)))
         })
         .map(|a| a.id)
         .collect())
@@ -128,13 +121,7 @@ pub async fn groups(db: &DatabaseConnection) -> AppResult<Vec<Vec<Actor>>> {
         .collect();
     let mut result: Vec<Vec<Actor>> = Vec::new();
     let mut seen = BTreeSet::new();
-    let grouped = |pred: &dyn Fn(&Actor) -> bool| {
-        involved
-            .iter()
-            .filter(|a| pred(a))
-            .cloned()
-            .collect::<Vec<_>>()
-    };
+    let grouped = |pred: &dyn Fn(&Actor) -> bool| involved.iter().filter(|a| pred(a)).cloned().collect::<Vec<_>>();
     let mut candidates: Vec<Vec<Actor>> = Vec::new();
     for e in &emails {
         candidates.push(grouped(&|a| a.email.as_ref() == Some(e)));

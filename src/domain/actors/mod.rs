@@ -124,13 +124,7 @@ impl ActorInput {
                 },
             );
         }
-        let gender = choice(
-            &self.gender,
-            "gender",
-            Gender::parse,
-            Gender::Unspecified,
-            errors,
-        );
+        let gender = choice(&self.gender, "gender", Gender::parse, Gender::Unspecified, errors);
         let age_group = choice(
             &self.age_group,
             "age_group",
@@ -157,12 +151,7 @@ impl ActorInput {
                 })
             });
         // Someone who can be neither reached nor found again is of no use to an organizer.
-        if !full_name.is_empty()
-            && email.is_none()
-            && phone.is_none()
-            && organization.is_empty()
-            && town.is_empty()
-        {
+        if !full_name.is_empty() && email.is_none() && phone.is_none() && organization.is_empty() && town.is_empty() {
             errors.add("full_name", "validation.actor_unreachable");
         }
         ValidActor {
@@ -189,13 +178,7 @@ impl ActorInput {
     }
 }
 
-fn choice<T>(
-    raw: &str,
-    field: &str,
-    parse: fn(&str) -> Option<T>,
-    default: T,
-    errors: &mut FieldErrors,
-) -> T {
+fn choice<T>(raw: &str, field: &str, parse: fn(&str) -> Option<T>, default: T, errors: &mut FieldErrors) -> T {
     if raw.trim().is_empty() {
         return default;
     }
@@ -286,10 +269,7 @@ pub async fn get(db: &DatabaseConnection, id: i32) -> AppResult<Actor> {
 }
 
 async fn find_model<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<actor::Model> {
-    actor::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
+    actor::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)
 }
 
 pub async fn create(db: &DatabaseConnection, input: &ActorInput) -> AppResult<Actor> {
@@ -324,18 +304,9 @@ mod tests {
 
     #[test]
     fn phones_are_stored_in_e164_with_mali_as_default() {
-        assert_eq!(
-            normalize_phone("+223 26 40 21 22").as_deref(),
-            Some("+22326402122")
-        );
-        assert_eq!(
-            normalize_phone("76 12 34 56").as_deref(),
-            Some("+22376123456")
-        );
-        assert_eq!(
-            normalize_phone("+33 6 12 34 56 78").as_deref(),
-            Some("+33612345678")
-        );
+        assert_eq!(normalize_phone("+223 26 40 21 22").as_deref(), Some("+22326402122"));
+        assert_eq!(normalize_phone("76 12 34 56").as_deref(), Some("+22376123456"));
+        assert_eq!(normalize_phone("+33 6 12 34 56 78").as_deref(), Some("+33612345678"));
         assert_eq!(normalize_phone("12"), None);
         assert_eq!(normalize_phone("pas de téléphone"), None);
     }
@@ -352,10 +323,7 @@ mod tests {
         .normalize(&mut errors);
         assert_eq!(errors.get("category"), Some("validation.choice"));
         assert_eq!(errors.get("gender"), Some("validation.choice"));
-        assert_eq!(
-            errors.get("full_name"),
-            Some("validation.actor_unreachable")
-        );
+        assert_eq!(errors.get("full_name"), Some("validation.actor_unreachable"));
 
         let ok = ActorInput {
             full_name: " Aïssata  Guindo ".into(),

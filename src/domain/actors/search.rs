@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use entity::actor;
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 use serde::{Deserialize, Serialize};
 
@@ -16,9 +16,7 @@ use crate::domain::text;
 use crate::error::AppResult;
 
 /// The directory's filters, from a query string or a guest-list "add by filter" body.
-#[derive(
-    Clone, Debug, Default, Deserialize, Serialize, PartialEq, utoipa::ToSchema, utoipa::IntoParams,
-)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, utoipa::ToSchema, utoipa::IntoParams)]
 #[serde(default)]
 #[into_params(parameter_in = Query)]
 pub struct ActorFilter {
@@ -54,10 +52,8 @@ impl ActorFilter {
     fn condition_without(&self, skip: Option<Facet>) -> Condition {
         let mut cond = Condition::all();
         for word in text::fold(&self.q).split(' ').filter(|w| !w.is_empty()) {
-            cond = cond.add(
-                Expr::col(actor::Column::SearchText)
-                    .like(LikeExpr::new(text::like_contains(word)).escape('\\')),
-            );
+            cond = cond
+                .add(Expr::col(actor::Column::SearchText).like(LikeExpr::new(text::like_contains(word)).escape('\\')));
         }
         let exact = [
             (Facet::Category, actor::Column::Category, &self.category),
@@ -122,11 +118,7 @@ pub struct FacetCounts {
     pub has_email: BTreeMap<String, u64>,
 }
 
-pub async fn list(
-    db: &DatabaseConnection,
-    filter: &ActorFilter,
-    paging: PageQuery,
-) -> AppResult<Paged<Actor>> {
+pub async fn list(db: &DatabaseConnection, filter: &ActorFilter, paging: PageQuery) -> AppResult<Paged<Actor>> {
     let paginator = filter.select().paginate(db, paging.per_page());
     let total = paginator.num_items().await?;
     let items = paginator.fetch_page(paging.page() - 1).await?;
@@ -167,10 +159,7 @@ async fn group_count<C: ConnectionTrait>(
     Ok(rows.into_iter().map(|(k, n)| (k, n as u64)).collect())
 }
 
-async fn email_counts<C: ConnectionTrait>(
-    db: &C,
-    filter: &ActorFilter,
-) -> AppResult<BTreeMap<String, u64>> {
+async fn email_counts<C: ConnectionTrait>(db: &C, filter: &ActorFilter) -> AppResult<BTreeMap<String, u64>> {
     let base = filter.condition_without(Some(Facet::HasEmail));
     let with = actor::Entity::find()
         .filter(base.clone().add(actor::Column::Email.is_not_null()))

@@ -33,12 +33,7 @@ pub fn parse_mailbox(raw: &str) -> Option<Person> {
     email.contains('@').then_some(Person { email, name })
 }
 
-pub fn entry(
-    event: &Event,
-    venue: Option<&Venue>,
-    organizer: Option<Person>,
-    url: Option<String>,
-) -> CalendarEvent {
+pub fn entry(event: &Event, venue: Option<&Venue>, organizer: Option<Person>, url: Option<String>) -> CalendarEvent {
     CalendarEvent {
         uid: event.uid.clone(),
         sequence: event.sequence.max(0) as u32,
@@ -59,17 +54,8 @@ pub fn entry(
 }
 
 /// The event as a downloadable calendar file (`METHOD:PUBLISH`).
-pub fn publish(
-    event: &Event,
-    venue: Option<&Venue>,
-    organizer: Option<Person>,
-    url: Option<String>,
-) -> String {
-    calendar::document(
-        Method::Publish,
-        &[entry(event, venue, organizer, url)],
-        Utc::now(),
-    )
+pub fn publish(event: &Event, venue: Option<&Venue>, organizer: Option<Person>, url: Option<String>) -> String {
+    calendar::document(Method::Publish, &[entry(event, venue, organizer, url)], Utc::now())
 }
 
 #[cfg(test)]
@@ -79,10 +65,7 @@ mod tests {
     #[test]
     fn mailboxes_are_read_with_or_without_a_name() {
         let p = parse_mailbox("Toguna <toguna@example.org>").unwrap();
-        assert_eq!(
-            (p.name.as_str(), p.email.as_str()),
-            ("Toguna", "toguna@example.org")
-        );
+        assert_eq!((p.name.as_str(), p.email.as_str()), ("Toguna", "toguna@example.org"));
         assert_eq!(parse_mailbox("toguna@example.org").unwrap().name, "");
         assert!(parse_mailbox("Toguna").is_none());
     }

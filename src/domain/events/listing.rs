@@ -3,8 +3,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entity::{event, venue};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 
@@ -54,11 +53,7 @@ impl EventFilter {
 
     pub fn query_string(&self) -> String {
         let mut out = url::form_urlencoded::Serializer::new(String::new());
-        for (key, value) in [
-            ("kind", &self.kind),
-            ("region", &self.region),
-            ("when", &self.when),
-        ] {
+        for (key, value) in [("kind", &self.kind), ("region", &self.region), ("when", &self.when)] {
             if !value.is_empty() {
                 out.append_pair(key, value);
             }
@@ -71,11 +66,7 @@ impl EventFilter {
 }
 
 /// Upcoming events soonest first, past events latest first.
-pub async fn list(
-    db: &DatabaseConnection,
-    filter: &EventFilter,
-    paging: PageQuery,
-) -> AppResult<Paged<Event>> {
+pub async fn list(db: &DatabaseConnection, filter: &EventFilter, paging: PageQuery) -> AppResult<Paged<Event>> {
     let venue_ids = if filter.region.is_empty() {
         None
     } else {
@@ -95,9 +86,7 @@ pub async fn list(
     } else {
         query.order_by_asc(event::Column::StartsAt)
     };
-    let paginator = query
-        .order_by_asc(event::Column::Id)
-        .paginate(db, paging.per_page());
+    let paginator = query.order_by_asc(event::Column::Id).paginate(db, paging.per_page());
     let total = paginator.num_items().await?;
     let items = paginator.fetch_page(paging.page() - 1).await?;
     Ok(Paged {
@@ -143,11 +132,7 @@ pub struct Warning {
     pub message: String,
 }
 
-pub async fn warnings(
-    db: &DatabaseConnection,
-    event: &Event,
-    lang: crate::i18n::Lang,
-) -> AppResult<Vec<Warning>> {
+pub async fn warnings(db: &DatabaseConnection, event: &Event, lang: crate::i18n::Lang) -> AppResult<Vec<Warning>> {
     let mut found = Vec::new();
     let Some(venue_id) = event.venue_id else {
         return Ok(found);
@@ -161,11 +146,7 @@ pub async fn warnings(
             code: "over_capacity".into(),
             message: lang.tf(
                 "events.warn_capacity",
-                &[
-                    ("guests", &guests),
-                    ("capacity", &capacity),
-                    ("venue", &venue.name),
-                ],
+                &[("guests", &guests), ("capacity", &capacity), ("venue", &venue.name)],
             ),
         });
     }
@@ -202,9 +183,7 @@ async fn overlapping(
 /// Events whose guest list can still change, soonest first (for "add to event" menus).
 pub async fn open_for_guests(db: &DatabaseConnection) -> AppResult<Vec<Event>> {
     Ok(event::Entity::find()
-        .filter(
-            event::Column::Status.is_in([EventStatus::Draft.slug(), EventStatus::Scheduled.slug()]),
-        )
+        .filter(event::Column::Status.is_in([EventStatus::Draft.slug(), EventStatus::Scheduled.slug()]))
         .filter(event::Column::EndsAt.gte(Utc::now()))
         .order_by_asc(event::Column::StartsAt)
         .limit(100)

@@ -7,13 +7,15 @@ mod time_input;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::{event, report, venue};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::text;
 use crate::domain::vocab::{EventKind, EventStatus};
+use crate::domain::{invitations, text};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::i18n::Lang;
+use crate::mail::MailContext;
+use crate::mail::compose::MailKind;
 
 pub use time_input::parse_instant;
 
@@ -118,11 +120,7 @@ struct ValidEvent {
 }
 
 impl EventInput {
-    async fn validate(
-        &self,
-        db: &DatabaseConnection,
-        mut errors: FieldErrors,
-    ) -> AppResult<ValidEvent> {
+    async fn validate(&self, db: &DatabaseConnection, mut errors: FieldErrors) -> AppResult<ValidEvent> {
         let kind = EventKind::parse(&self.kind);
         if kind.is_none() {
             errors.add(
@@ -225,11 +223,7 @@ impl ValidEvent {
 }
 
 /// Creates a draft event with its calendar UID; `prior` carries errors found while parsing a form.
-pub async fn create(
-    db: &DatabaseConnection,
-    input: &EventInput,
-    prior: FieldErrors,
-) -> AppResult<Event> {
+pub async fn create(db: &DatabaseConnection, input: &EventInput, prior: FieldErrors) -> AppResult<Event> {
     let valid = input.validate(db, prior).await?;
     let now = Utc::now();
     let model = event::ActiveModel {
@@ -251,16 +245,15 @@ pub async fn get(db: &DatabaseConnection, id: i32) -> AppResult<Event> {
 }
 
 /// Replaces the editable fields; cancelled and completed events are kept as they were.
+/// Moving a scheduled event in time or place sends an update to everyone already invited.
 pub async fn update(
     db: &DatabaseConnection,
+    ctx: &MailContext,
     id: i32,
     input: &EventInput,
     prior: FieldErrors,
 ) -> AppResult<Event> {
-    let existing = event::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let existing = event::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
     if matches!(
         EventStatus::parse(&existing.status),
         Some(EventStatus::Cancelled | EventStatus::Completed)
@@ -268,17 +261,28 @@ pub async fn update(
         return Err(AppError::Conflict("events.closed".into()));
     }
     let valid = input.validate(db, prior).await?;
-    Ok(valid.apply(existing.into()).update(db).await?.into())
+    let significant = valid.starts_at != existing.starts_at
+        || valid.ends_at != existing.ends_at
+        || valid.venue_id != existing.venue_id;
+    let scheduled = existing.status == EventStatus::Scheduled.slug();
+    let txn = db.begin().await?;
+    valid.apply(existing.into()).update(&txn).await?;
+    if scheduled && significant {
+        invitations::notify_sent_guests(&txn, ctx, id, MailKind::Update).await?;
+    }
+    let updated = event::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    txn.commit().await?;
+    Ok(updated.into())
 }
 
 /// Merges a partial update (API `PATCH`) over the stored event.
-pub async fn patch(db: &DatabaseConnection, id: i32, patch: &EventPatch) -> AppResult<Event> {
+pub async fn patch(db: &DatabaseConnection, ctx: &MailContext, id: i32, patch: &EventPatch) -> AppResult<Event> {
     let current = get(db, id).await?;
     let input = EventInput {
-        kind: patch
-            .kind
-            .clone()
-            .unwrap_or_else(|| current.kind.slug().into()),
+        kind: patch.kind.clone().unwrap_or_else(|| current.kind.slug().into()),
         title: patch.title.clone().unwrap_or(current.title),
         description: patch.description.clone().unwrap_or(current.description),
         report_id: patch.report_id.unwrap_or(current.report_id),
@@ -287,21 +291,15 @@ pub async fn patch(db: &DatabaseConnection, id: i32, patch: &EventPatch) -> AppR
             .starts_at
             .clone()
             .unwrap_or_else(|| current.starts_at.to_rfc3339()),
-        ends_at: patch
-            .ends_at
-            .clone()
-            .unwrap_or_else(|| current.ends_at.to_rfc3339()),
+        ends_at: patch.ends_at.clone().unwrap_or_else(|| current.ends_at.to_rfc3339()),
         timezone: patch.timezone.clone().unwrap_or(current.timezone),
-        language: patch
-            .language
-            .clone()
-            .unwrap_or_else(|| current.language.code().into()),
+        language: patch.language.clone().unwrap_or_else(|| current.language.code().into()),
         capacity: patch.capacity.unwrap_or(current.capacity.map(i64::from)),
         women_target_percent: patch
             .women_target_percent
             .unwrap_or(current.women_target_percent.map(i64::from)),
     };
-    update(db, id, &input, FieldErrors::new()).await
+    update(db, ctx, id, &input, FieldErrors::new()).await
 }
 
 /// `PATCH` body: absent fields stay; `null` clears an optional field.
@@ -337,27 +335,31 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
-/// The allowed moves of the life cycle.
-pub async fn change_status(db: &DatabaseConnection, id: i32, to: EventStatus) -> AppResult<Event> {
-    let existing = event::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+/// The allowed moves of the life cycle; cancelling sends a CANCEL to everyone already invited.
+pub async fn change_status(db: &DatabaseConnection, ctx: &MailContext, id: i32, to: EventStatus) -> AppResult<Event> {
+    let existing = event::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
     let from = EventStatus::parse(&existing.status).unwrap_or(EventStatus::Draft);
     let allowed = matches!(
         (from, to),
         (EventStatus::Draft, EventStatus::Scheduled)
             | (EventStatus::Scheduled, EventStatus::Completed)
-            | (
-                EventStatus::Draft | EventStatus::Scheduled,
-                EventStatus::Cancelled
-            )
+            | (EventStatus::Draft | EventStatus::Scheduled, EventStatus::Cancelled)
     );
     if !allowed {
         return Err(AppError::Conflict("events.bad_transition".into()));
     }
+    let txn = db.begin().await?;
     let mut model: event::ActiveModel = existing.into();
     model.status = Set(to.slug().into());
     model.updated_at = Set(Utc::now());
-    Ok(model.update(db).await?.into())
+    model.update(&txn).await?;
+    if to == EventStatus::Cancelled {
+        invitations::notify_sent_guests(&txn, ctx, id, MailKind::Cancellation).await?;
+    }
+    let changed = event::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    txn.commit().await?;
+    Ok(changed.into())
 }

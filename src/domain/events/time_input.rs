@@ -7,12 +7,7 @@ use crate::error::FieldErrors;
 
 /// The instant meant by `raw`, or an error on `field` (unreadable, or a local time that the
 /// zone skips at a daylight-saving change).
-pub fn parse_instant(
-    raw: &str,
-    tz: Tz,
-    field: &str,
-    errors: &mut FieldErrors,
-) -> Option<DateTime<Utc>> {
+pub fn parse_instant(raw: &str, tz: Tz, field: &str, errors: &mut FieldErrors) -> Option<DateTime<Utc>> {
     let raw = raw.trim();
     if raw.is_empty() {
         errors.add(field, "validation.required");
@@ -70,15 +65,7 @@ mod tests {
     #[test]
     fn a_skipped_local_time_is_refused() {
         let mut errors = FieldErrors::new();
-        assert!(
-            parse_instant(
-                "2026-03-29T02:30",
-                chrono_tz::Europe::Paris,
-                "starts_at",
-                &mut errors
-            )
-            .is_none()
-        );
+        assert!(parse_instant("2026-03-29T02:30", chrono_tz::Europe::Paris, "starts_at", &mut errors).is_none());
         assert_eq!(errors.get("starts_at"), Some("validation.nonexistent_time"));
     }
 }

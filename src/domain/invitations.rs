@@ -1,0 +1,292 @@
+//! Sending invitations and keeping calendars up to date: queueing invitations, updates and
+//! cancellations in the outbox, in the same transaction as the change that causes them.
+
+use chrono::Utc;
+use entity::{actor, event, invitation};
+use hmac::{Hmac, Mac};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
+    QuerySelect, Set, TransactionTrait,
+};
+use serde::Serialize;
+use sha2::Sha256;
+
+use crate::domain::actors::Actor;
+use crate::domain::events::{self, Event};
+use crate::domain::secrets;
+use crate::domain::venues::{self, Venue};
+use crate::domain::vocab::{Delivery, EventStatus, Response};
+use crate::error::{AppError, AppResult};
+use crate::mail::MailContext;
+use crate::mail::compose::{self, MailInput, MailKind};
+use crate::mail::outbox::{self, NewMessage};
+
+/// The invitee's answer token: derived from the server secret and a per-invitation nonce, so
+/// the database holds neither the token nor enough to rebuild it (only its hash, for lookup).
+pub fn rsvp_token(secret: &[u8], invitation_id: i32, nonce: &str) -> String {
+    use base64::Engine;
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(format!("rsvp:{invitation_id}:{nonce}").as_bytes());
+    // 128 bits are enough against guessing and keep the link short.
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..16])
+}
+
+/// The answer link of an invitation, creating its nonce on first use.
+async fn rsvp_url<C: ConnectionTrait>(db: &C, ctx: &MailContext, inv: &invitation::Model) -> AppResult<String> {
+    let nonce = match &inv.rsvp_nonce {
+        Some(n) => n.clone(),
+        None => {
+            let nonce = secrets::random_token();
+            let token = rsvp_token(&ctx.secret, inv.id, &nonce);
+            invitation::Entity::update_many()
+                .col_expr(invitation::Column::RsvpNonce, Expr::value(nonce.clone()))
+                .col_expr(
+                    invitation::Column::RsvpTokenHash,
+                    Expr::value(secrets::hash_token(&token)),
+                )
+                .filter(invitation::Column::Id.eq(inv.id))
+                .exec(db)
+                .await?;
+            nonce
+        }
+    };
+    Ok(format!(
+        "{}/rsvp/{}",
+        ctx.base_url,
+        rsvp_token(&ctx.secret, inv.id, &nonce)
+    ))
+}
+
+/// What a send did.
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct SendSummary {
+    /// Messages queued now.
+    pub queued: u64,
+    /// Guests already sent (or being sent) their invitation.
+    pub already_sent: u64,
+    /// Guests who cannot be emailed: no address, or no consent to be contacted.
+    pub not_emailable: u64,
+}
+
+/// Queues an invitation for every guest with an email and consent who has not had one.
+pub async fn send_invitations(db: &DatabaseConnection, ctx: &MailContext, event_id: i32) -> AppResult<SendSummary> {
+    let event = events::get(db, event_id).await?;
+    if event.status != EventStatus::Scheduled {
+        return Err(AppError::Conflict("invitations.not_scheduled".into()));
+    }
+    let venue = venue_of(db, &event).await?;
+    let txn = db.begin().await?;
+    let guests = invitation::Entity::find()
+        .filter(invitation::Column::EventId.eq(event_id))
+        .find_also_related(actor::Entity)
+        .all(&txn)
+        .await?;
+    let mut summary = SendSummary::default();
+    for (inv, actor) in guests {
+        let Some(actor) = actor.map(Actor::from) else { continue };
+        if !actor.reachable_by_email() {
+            summary.not_emailable += 1;
+            continue;
+        }
+        if inv.delivery != Delivery::Pending.slug() {
+            summary.already_sent += 1;
+            continue;
+        }
+        queue_message(&txn, ctx, MailKind::Invitation, &event, venue.as_ref(), &inv, &actor).await?;
+        summary.queued += 1;
+    }
+    txn.commit().await?;
+    Ok(summary)
+}
+
+/// Queues the same kind of message again for one guest (after a failure, or on request).
+pub async fn resend(db: &DatabaseConnection, ctx: &MailContext, event_id: i32, invitation_id: i32) -> AppResult<()> {
+    let event = events::get(db, event_id).await?;
+    if matches!(event.status, EventStatus::Draft | EventStatus::Completed) {
+        return Err(AppError::Conflict("invitations.not_scheduled".into()));
+    }
+    let venue = venue_of(db, &event).await?;
+    let txn = db.begin().await?;
+    let (inv, actor) = invitation::Entity::find_by_id(invitation_id)
+        .filter(invitation::Column::EventId.eq(event_id))
+        .find_also_related(actor::Entity)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let actor = Actor::from(actor.ok_or(AppError::NotFound)?);
+    if !actor.reachable_by_email() {
+        return Err(AppError::Conflict("invitations.not_emailable".into()));
+    }
+    let kind = if event.status == EventStatus::Cancelled {
+        MailKind::Cancellation
+    } else {
+        MailKind::Invitation
+    };
+    queue_message(&txn, ctx, kind, &event, venue.as_ref(), &inv, &actor).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn venue_of<C: ConnectionTrait>(db: &C, event: &Event) -> AppResult<Option<Venue>> {
+    Ok(match event.venue_id {
+        Some(id) => Some(venues::get(db, id).await?),
+        None => None,
+    })
+}
+
+async fn queue_message(
+    txn: &DatabaseTransaction,
+    ctx: &MailContext,
+    kind: MailKind,
+    event: &Event,
+    venue: Option<&Venue>,
+    inv: &invitation::Model,
+    actor: &Actor,
+) -> AppResult<()> {
+    let Some(recipient) = actor.email.clone() else {
+        return Ok(());
+    };
+    let url = rsvp_url(txn, ctx, inv).await?;
+    let composed = compose::compose(&MailInput {
+        kind,
+        event,
+        venue,
+        actor,
+        recipient: &recipient,
+        response: Response::parse(&inv.response).unwrap_or(Response::None),
+        rsvp_url: &url,
+        from: &ctx.from,
+        reply_to: ctx.reply_to.as_ref(),
+        now: Utc::now(),
+    })
+    .map_err(AppError::Internal)?;
+    outbox::queue(
+        txn,
+        NewMessage {
+            kind: kind.slug(),
+            invitation_id: Some(inv.id),
+            event_id: event.id,
+            recipient,
+            message_id: composed.message_id,
+            subject: composed.subject,
+            body: composed.bytes,
+        },
+    )
+    .await?;
+    invitation::Entity::update_many()
+        .col_expr(invitation::Column::Delivery, Expr::value(Delivery::Queued.slug()))
+        .col_expr(invitation::Column::SentSequence, Expr::value(event.sequence))
+        .filter(invitation::Column::Id.eq(inv.id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// After a change invitees must hear about: raise the sequence and queue `kind` to everyone
+/// already sent a calendar entry. Runs inside the caller's transaction.
+pub async fn notify_sent_guests(
+    txn: &DatabaseTransaction,
+    ctx: &MailContext,
+    event_id: i32,
+    kind: MailKind,
+) -> AppResult<u64> {
+    let model = event::Entity::find_by_id(event_id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut bumped: event::ActiveModel = model.clone().into();
+    bumped.sequence = Set(model.sequence + 1);
+    let event = Event::from(bumped.update(txn).await?);
+    let venue = venue_of(txn, &event).await?;
+    let guests = invitation::Entity::find()
+        .filter(invitation::Column::EventId.eq(event_id))
+        .filter(invitation::Column::SentSequence.is_not_null())
+        .find_also_related(actor::Entity)
+        .all(txn)
+        .await?;
+    let mut queued = 0;
+    for (inv, actor) in guests {
+        let Some(actor) = actor.map(Actor::from) else { continue };
+        if actor.email.is_none() {
+            continue;
+        }
+        queue_message(txn, ctx, kind, &event, venue.as_ref(), &inv, &actor).await?;
+        queued += 1;
+    }
+    Ok(queued)
+}
+
+/// Removes a guest; one who was sent the calendar entry gets a CANCEL for it.
+pub async fn remove_guest(
+    db: &DatabaseConnection,
+    ctx: &MailContext,
+    event_id: i32,
+    invitation_id: i32,
+) -> AppResult<()> {
+    let txn = db.begin().await?;
+    let (inv, actor) = invitation::Entity::find_by_id(invitation_id)
+        .filter(invitation::Column::EventId.eq(event_id))
+        .find_also_related(actor::Entity)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if inv.sent_sequence.is_some()
+        && let Some(actor) = actor.map(Actor::from)
+    {
+        let model = event::Entity::find_by_id(event_id)
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let mut cancelled = Event::from(model);
+        // RFC 5546: removing one attendee is a CANCEL with STATUS:CANCELLED for that attendee.
+        cancelled.status = EventStatus::Cancelled;
+        cancelled.sequence += 1;
+        let venue = venue_of(&txn, &cancelled).await?;
+        queue_message(
+            &txn,
+            ctx,
+            MailKind::Cancellation,
+            &cancelled,
+            venue.as_ref(),
+            &inv,
+            &actor,
+        )
+        .await?;
+        outbox_detach(&txn, inv.id).await?;
+    }
+    invitation::Entity::delete_by_id(inv.id).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Outbox rows outlive the invitation they were written for.
+async fn outbox_detach(txn: &DatabaseTransaction, invitation_id: i32) -> AppResult<()> {
+    entity::outbox_message::Entity::update_many()
+        .col_expr(
+            entity::outbox_message::Column::InvitationId,
+            Expr::value(Option::<i32>::None),
+        )
+        .filter(entity::outbox_message::Column::InvitationId.eq(invitation_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// The SMTP server's answer for each invitation whose last message failed for good.
+pub async fn failures(db: &DatabaseConnection, event_id: i32) -> AppResult<std::collections::HashMap<i32, String>> {
+    use entity::outbox_message;
+    let rows: Vec<(Option<i32>, String)> = outbox_message::Entity::find()
+        .select_only()
+        .column(outbox_message::Column::InvitationId)
+        .column(outbox_message::Column::LastError)
+        .filter(outbox_message::Column::EventId.eq(event_id))
+        .filter(outbox_message::Column::Status.eq("failed"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, error)| id.map(|id| (id, error)))
+        .collect())
+}

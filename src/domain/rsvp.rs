@@ -1,0 +1,100 @@
+//! The invitee's answer, reached by the personal link in the invitation.
+
+use chrono::Utc;
+use entity::{actor, invitation};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+
+use crate::domain::actors::Actor;
+use crate::domain::events::{self, Event};
+use crate::domain::venues::{self, Venue};
+use crate::domain::vocab::{EventStatus, Response};
+use crate::domain::{secrets, text};
+use crate::error::{AppError, AppResult, FieldErrors};
+
+/// What the answer page shows.
+pub struct Invitation {
+    pub id: i32,
+    pub event: Event,
+    pub venue: Option<Venue>,
+    pub actor: Actor,
+    pub response: Response,
+    pub comment: String,
+}
+
+impl Invitation {
+    /// Answers are taken until the event starts, and never for a cancelled event.
+    pub fn open_for_answers(&self) -> bool {
+        self.event.status == EventStatus::Scheduled && Utc::now() < self.event.starts_at
+    }
+}
+
+/// The invitation a token opens; unknown tokens are simply not found.
+pub async fn find(db: &DatabaseConnection, token: &str) -> AppResult<Invitation> {
+    if token.len() < 20 || token.len() > 64 {
+        return Err(AppError::NotFound);
+    }
+    let (inv, actor) = invitation::Entity::find()
+        .filter(invitation::Column::RsvpTokenHash.eq(secrets::hash_token(token)))
+        .find_also_related(actor::Entity)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let actor = Actor::from(actor.ok_or(AppError::NotFound)?);
+    let event = events::get(db, inv.event_id).await?;
+    let venue = match event.venue_id {
+        Some(id) => Some(venues::get(db, id).await?),
+        None => None,
+    };
+    Ok(Invitation {
+        id: inv.id,
+        event,
+        venue,
+        actor,
+        response: Response::parse(&inv.response).unwrap_or(Response::None),
+        comment: inv.response_comment,
+    })
+}
+
+/// Records (or changes) the answer; `via` says how it came (`web`, `phone`, `in_person`).
+pub async fn answer(
+    db: &DatabaseConnection,
+    token: &str,
+    response: &str,
+    comment: &str,
+    via: &str,
+) -> AppResult<Invitation> {
+    let found = find(db, token).await?;
+    if !found.open_for_answers() {
+        return Err(AppError::Conflict("rsvp.closed".into()));
+    }
+    record(db, found.id, response, comment, via).await?;
+    find(db, token).await
+}
+
+/// Stores an answer for an invitation (also used by organizers answering for someone).
+pub async fn record(
+    db: &DatabaseConnection,
+    invitation_id: i32,
+    response: &str,
+    comment: &str,
+    via: &str,
+) -> AppResult<()> {
+    let mut errors = FieldErrors::new();
+    let response = Response::parse(response).filter(|r| *r != Response::None);
+    if response.is_none() {
+        errors.add("response", "validation.choice");
+    }
+    let comment = text::optional(comment, "comment", 2000, &mut errors);
+    errors.into_result(())?;
+    let existing = invitation::Entity::find_by_id(invitation_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut model: invitation::ActiveModel = existing.into();
+    model.response = Set(response.unwrap_or(Response::None).slug().into());
+    model.response_comment = Set(comment);
+    model.responded_at = Set(Some(Utc::now()));
+    model.responded_via = Set(via.into());
+    model.update(db).await?;
+    Ok(())
+}

@@ -1,0 +1,384 @@
+//! The transactional outbox: messages are queued with the change that caused them and
+//! delivered by a background worker with bounded concurrency, retries and leases.
+//!
+//! A claimed message is leased to one worker; if that worker dies, the lease expires and the
+//! message is due again. So nothing is lost, and only messages in flight at a crash (at most
+//! the worker's concurrency) can be sent twice. On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets
+//! several app processes claim side by side without taking the same rows.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use entity::{invitation, outbox_message};
+use lettre::address::Envelope;
+use rand::Rng;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    Statement,
+};
+use tokio::sync::Notify;
+
+use crate::domain::vocab::Delivery;
+use crate::error::AppResult;
+use crate::mail::{Connection, Mailer, SendError};
+
+/// How the worker behaves; tests shorten the waits.
+#[derive(Clone, Debug)]
+pub struct OutboxSettings {
+    /// Messages sent at once, one SMTP connection each.
+    pub concurrency: usize,
+    /// How long a claimed message belongs to its worker.
+    pub lease: Duration,
+    /// The first retry waits this long, then twice as long each time, up to `max_backoff`.
+    pub retry_base: Duration,
+    pub max_backoff: Duration,
+    /// How often an idle worker looks for due messages (a queued message also wakes it).
+    pub poll: Duration,
+}
+
+impl Default for OutboxSettings {
+    fn default() -> Self {
+        OutboxSettings {
+            concurrency: 4,
+            lease: Duration::from_secs(120),
+            retry_base: Duration::from_secs(15),
+            max_backoff: Duration::from_secs(30 * 60),
+            poll: Duration::from_secs(2),
+        }
+    }
+}
+
+/// A message to queue.
+pub struct NewMessage {
+    pub kind: &'static str,
+    pub invitation_id: Option<i32>,
+    pub event_id: i32,
+    pub recipient: String,
+    pub message_id: String,
+    pub subject: String,
+    pub body: Vec<u8>,
+}
+
+/// Queues a message inside the caller's transaction.
+pub async fn queue<C: ConnectionTrait>(db: &C, message: NewMessage) -> AppResult<()> {
+    let now = Utc::now();
+    outbox_message::ActiveModel {
+        kind: Set(message.kind.into()),
+        invitation_id: Set(message.invitation_id),
+        event_id: Set(message.event_id),
+        recipient: Set(message.recipient),
+        message_id: Set(message.message_id),
+        subject: Set(message.subject),
+        // Composed messages are ASCII: lettre encodes every part as 7bit, quoted-printable or base64.
+        body: Set(String::from_utf8_lossy(&message.body).into_owned()),
+        status: Set("pending".into()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        locked_until: Set(None),
+        last_error: Set(String::new()),
+        sent_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+struct Claimed {
+    id: i32,
+    invitation_id: Option<i32>,
+    recipient: String,
+    message_id: String,
+    body: String,
+    attempts: i32,
+}
+
+/// What one batch did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BatchReport {
+    pub sent: usize,
+    pub retrying: usize,
+    pub failed: usize,
+}
+
+impl BatchReport {
+    pub fn total(&self) -> usize {
+        self.sent + self.retrying + self.failed
+    }
+}
+
+/// Delivers due messages; holds one reusable connection per concurrency slot.
+pub struct Worker {
+    db: DatabaseConnection,
+    mailer: Mailer,
+    settings: OutboxSettings,
+    /// The envelope sender (bounces go there): the address of `TOGUNA_MAIL_FROM`.
+    sender: Option<lettre::Address>,
+    slots: Vec<Option<Connection>>,
+}
+
+impl Worker {
+    pub fn new(
+        db: DatabaseConnection,
+        mailer: Mailer,
+        settings: OutboxSettings,
+        sender: Option<lettre::Address>,
+    ) -> Self {
+        let slots = (0..settings.concurrency.max(1)).map(|_| None).collect();
+        Worker {
+            db,
+            mailer,
+            settings,
+            sender,
+            slots,
+        }
+    }
+
+    /// Claims due messages and sends them, `concurrency` at a time. Returns what happened.
+    pub async fn deliver_next_batch(&mut self) -> AppResult<BatchReport> {
+        let lanes = self.slots.len();
+        let claimed = claim(&self.db, lanes * 8, self.settings.lease).await?;
+        if claimed.is_empty() {
+            return Ok(BatchReport::default());
+        }
+        let mut queues: Vec<Vec<Claimed>> = (0..lanes).map(|_| Vec::new()).collect();
+        for (i, message) in claimed.into_iter().enumerate() {
+            queues[i % lanes].push(message);
+        }
+        let db = &self.db;
+        let mailer = &self.mailer;
+        let sender = self.sender.as_ref();
+        let settings = &self.settings;
+        let results =
+            futures_util::future::join_all(self.slots.iter_mut().zip(queues).map(|(slot, queue)| async move {
+                let mut report = BatchReport::default();
+                for message in queue {
+                    let outcome = send_one(mailer, sender, slot, &message).await;
+                    match record(db, settings, &message, outcome).await {
+                        Ok(Outcome::Sent) => report.sent += 1,
+                        Ok(Outcome::Retrying) => report.retrying += 1,
+                        Ok(Outcome::Failed) => report.failed += 1,
+                        Err(err) => tracing::error!(error = %err, id = message.id, "could not record a delivery"),
+                    }
+                }
+                report
+            }))
+            .await;
+        Ok(results.into_iter().fold(BatchReport::default(), |a, b| BatchReport {
+            sent: a.sent + b.sent,
+            retrying: a.retrying + b.retrying,
+            failed: a.failed + b.failed,
+        }))
+    }
+
+    /// Runs until `shutdown` is notified; wakes up when `wake` is notified or every `poll`.
+    pub async fn run(mut self, wake: Arc<Notify>, shutdown: Arc<Notify>) {
+        loop {
+            let busy = match self.deliver_next_batch().await {
+                Ok(report) => report.total() > 0,
+                Err(err) => {
+                    tracing::error!(error = %err, "outbox batch failed");
+                    false
+                }
+            };
+            if busy {
+                continue;
+            }
+            tokio::select! {
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(self.settings.poll) => {}
+                _ = shutdown.notified() => break,
+            }
+        }
+        for slot in self.slots.iter_mut() {
+            if let Some(connection) = slot.take() {
+                connection.close().await;
+            }
+        }
+    }
+}
+
+async fn send_one(
+    mailer: &Mailer,
+    sender: Option<&lettre::Address>,
+    slot: &mut Option<Connection>,
+    message: &Claimed,
+) -> Result<(), SendError> {
+    let span = tracing::info_span!("delivery", id = message.id, attempt = message.attempts, domain = %domain_of(&message.recipient));
+    let _entered = span.enter();
+    if slot.as_ref().is_some_and(|c| !c.is_usable()) {
+        *slot = None;
+    }
+    if slot.is_none() {
+        *slot = Some(mailer.open().await?);
+    }
+    let envelope = envelope(sender, &message.recipient)?;
+    let name = message.message_id.trim_matches(['<', '>']).replace(['@', '/'], "_");
+    let connection = slot.as_mut().ok_or_else(|| SendError::transient("no connection"))?;
+    let result = connection.send(&envelope, message.body.as_bytes(), &name).await;
+    if result.is_err() {
+        // After an error the connection's state is unknown; open a fresh one next time.
+        *slot = None;
+    }
+    result
+}
+
+fn envelope(from: Option<&lettre::Address>, recipient: &str) -> Result<Envelope, SendError> {
+    let from = from.cloned();
+    let to = recipient.parse().map_err(|e| SendError {
+        permanent: true,
+        text: format!("bad address: {e}"),
+    })?;
+    Envelope::new(from, vec![to]).map_err(|e| SendError {
+        permanent: true,
+        text: e.to_string(),
+    })
+}
+
+/// The address's domain, for logs that must not name people.
+fn domain_of(address: &str) -> &str {
+    address.rsplit_once('@').map(|(_, d)| d).unwrap_or("?")
+}
+
+enum Outcome {
+    Sent,
+    Retrying,
+    Failed,
+}
+
+async fn record(
+    db: &DatabaseConnection,
+    settings: &OutboxSettings,
+    message: &Claimed,
+    result: Result<(), SendError>,
+) -> AppResult<Outcome> {
+    let now = Utc::now();
+    let (outcome, delivery) = match &result {
+        Ok(()) => (Outcome::Sent, Delivery::Sent),
+        Err(err) if err.permanent => (Outcome::Failed, Delivery::Failed),
+        Err(_) => (Outcome::Retrying, Delivery::Queued),
+    };
+    let mut update = outbox_message::Entity::update_many()
+        .col_expr(
+            outbox_message::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(outbox_message::Column::Id.eq(message.id));
+    update = match (&outcome, &result) {
+        (Outcome::Sent, _) => update
+            .col_expr(outbox_message::Column::Status, Expr::value("sent"))
+            .col_expr(outbox_message::Column::SentAt, Expr::value(Some(now)))
+            .col_expr(outbox_message::Column::LastError, Expr::value(""))
+            // The body carries the invitee's answer link; it is not kept once delivered.
+            .col_expr(outbox_message::Column::Body, Expr::value("")),
+        (Outcome::Failed, Err(err)) => update
+            .col_expr(outbox_message::Column::Status, Expr::value("failed"))
+            .col_expr(outbox_message::Column::LastError, Expr::value(err.text.clone())),
+        (_, Err(err)) => update
+            .col_expr(outbox_message::Column::Status, Expr::value("pending"))
+            .col_expr(
+                outbox_message::Column::NextAttemptAt,
+                Expr::value(now + backoff(settings, message.attempts)),
+            )
+            .col_expr(outbox_message::Column::LastError, Expr::value(err.text.clone())),
+        (_, Ok(())) => update,
+    };
+    update.exec(db).await?;
+    if let Err(err) = &result {
+        tracing::warn!(id = message.id, permanent = err.permanent, error = %err.text, "delivery failed");
+    }
+    if let Some(invitation_id) = message.invitation_id {
+        invitation::Entity::update_many()
+            .col_expr(invitation::Column::Delivery, Expr::value(delivery.slug()))
+            .filter(invitation::Column::Id.eq(invitation_id))
+            .exec(db)
+            .await?;
+    }
+    Ok(outcome)
+}
+
+/// Exponential backoff with ±20 % jitter, so retries after an outage do not all arrive at once.
+fn backoff(settings: &OutboxSettings, attempts: i32) -> chrono::Duration {
+    let exponent = attempts.clamp(1, 20) as u32 - 1;
+    let base = settings
+        .retry_base
+        .saturating_mul(2u32.saturating_pow(exponent))
+        .min(settings.max_backoff);
+    let jitter = rand::thread_rng().gen_range(0.8..1.2);
+    chrono::Duration::from_std(base.mul_f64(jitter)).unwrap_or(chrono::Duration::minutes(30))
+}
+
+/// Leases up to `limit` due messages (pending and due, or abandoned by a dead worker).
+async fn claim(db: &DatabaseConnection, limit: usize, lease: Duration) -> AppResult<Vec<Claimed>> {
+    let now = Utc::now();
+    let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(2));
+    let backend = db.get_database_backend();
+    let lock = if backend == DatabaseBackend::Postgres {
+        "FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "UPDATE outbox_messages SET status = 'sending', locked_until = $1, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM outbox_messages \
+           WHERE (status = 'pending' AND next_attempt_at <= $2) OR (status = 'sending' AND locked_until < $2) \
+           ORDER BY id LIMIT $3 {lock}) \
+         RETURNING id, invitation_id, recipient, message_id, body, attempts"
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [until.into(), now.into(), (limit as i64).into()],
+        ))
+        .await?;
+    let mut claimed = Vec::with_capacity(rows.len());
+    for row in rows {
+        claimed.push(Claimed {
+            id: row.try_get("", "id")?,
+            invitation_id: row.try_get("", "invitation_id")?,
+            recipient: row.try_get("", "recipient")?,
+            message_id: row.try_get("", "message_id")?,
+            body: row.try_get("", "body")?,
+            attempts: row.try_get("", "attempts")?,
+        });
+    }
+    claimed.sort_by_key(|c| c.id);
+    Ok(claimed)
+}
+
+/// Sending progress of one event: how many messages are sent, waiting, failed.
+#[derive(Clone, Copy, Debug, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct Progress {
+    pub total: u64,
+    pub sent: u64,
+    pub waiting: u64,
+    pub failed: u64,
+}
+
+pub async fn progress(db: &DatabaseConnection, event_id: i32) -> AppResult<Progress> {
+    use sea_orm::QuerySelect;
+    let rows: Vec<(String, i64)> = outbox_message::Entity::find()
+        .select_only()
+        .column(outbox_message::Column::Status)
+        .column_as(outbox_message::Column::Id.count(), "n")
+        .filter(outbox_message::Column::EventId.eq(event_id))
+        .group_by(outbox_message::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut progress = Progress::default();
+    for (status, n) in rows {
+        let n = n as u64;
+        progress.total += n;
+        match status.as_str() {
+            "sent" => progress.sent += n,
+            "failed" => progress.failed += n,
+            _ => progress.waiting += n,
+        }
+    }
+    Ok(progress)
+}

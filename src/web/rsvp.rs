@@ -1,0 +1,101 @@
+//! The invitee's answer page: opening the link shows, only the form's POST records.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use axum_extra::extract::CookieJar;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::domain::rsvp::{self, Invitation};
+use crate::error::{AppError, AppResult};
+use crate::mail::compose::when_text;
+use crate::web::errors::render;
+use crate::web::page::{Page, with_flash};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/rsvp/{token}", get(show_answer).post(record_answer))
+}
+
+#[derive(Template)]
+#[template(path = "rsvp/show.html")]
+struct AnswerPage {
+    page: Page,
+    token: String,
+    invitation: Invitation,
+    when: String,
+    place: String,
+}
+
+/// The invitee reads the page in their own language, whatever the browser says.
+fn page_for(mut page: Page, invitation: &Invitation) -> Page {
+    if page.user.is_none() {
+        page.lang = invitation.actor.language;
+    }
+    page
+}
+
+fn answer_page(page: Page, token: String, invitation: Invitation) -> Response {
+    let page = page_for(page, &invitation);
+    let when = when_text(&invitation.event, page.lang);
+    let place = crate::domain::events::calendar_entry::location(invitation.venue.as_ref());
+    let mut response = render(&AnswerPage {
+        page,
+        token,
+        invitation,
+        when,
+        place,
+    });
+    // The link is personal: keep it out of shared caches and referrers.
+    response
+        .headers_mut()
+        .insert("cache-control", "no-store".parse().expect("static header"));
+    response
+        .headers_mut()
+        .insert("referrer-policy", "no-referrer".parse().expect("static header"));
+    response
+}
+
+async fn show_answer(State(state): State<AppState>, page: Page, Path(token): Path<String>) -> AppResult<Response> {
+    let invitation = rsvp::find(&state.db, &token).await?;
+    Ok(answer_page(page, token, invitation))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct AnswerForm {
+    response: String,
+    comment: String,
+}
+
+async fn record_answer(
+    State(state): State<AppState>,
+    page: Page,
+    jar: CookieJar,
+    Path(token): Path<String>,
+    Form(form): Form<AnswerForm>,
+) -> AppResult<Response> {
+    match rsvp::answer(&state.db, &token, &form.response, &form.comment, "web").await {
+        Ok(_) => Ok((
+            with_flash(jar, "success", "rsvp.thanks"),
+            Redirect::to(&format!("/rsvp/{token}")),
+        )
+            .into_response()),
+        Err(AppError::Conflict(_)) => {
+            let invitation = rsvp::find(&state.db, &token).await?;
+            let mut response = answer_page(page, token, invitation);
+            *response.status_mut() = StatusCode::CONFLICT;
+            Ok(response)
+        }
+        Err(AppError::Validation(_)) => {
+            let invitation = rsvp::find(&state.db, &token).await?;
+            let mut response = answer_page(page, token, invitation);
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(other) => Err(other),
+    }
+}
