@@ -183,9 +183,7 @@ pub fn compose(input: &MailInput<'_>) -> anyhow::Result<ComposedMail> {
         .singlepart(SinglePart::html(html))
         .singlepart(
             SinglePart::builder()
-                .header(ContentType::parse(&format!(
-                    "text/calendar; method={method_name}; charset=UTF-8"
-                ))?)
+                .header(CalendarContentType(method_name))
                 .body(ics.clone()),
         );
     let attachment = Attachment::new("invite.ics".to_string()).body(ics, ContentType::parse("application/ics")?);
@@ -212,6 +210,25 @@ pub fn compose(input: &MailInput<'_>) -> anyhow::Result<ComposedMail> {
         subject,
         bytes: message.formatted(),
     })
+}
+
+/// `text/calendar; method=…; charset=UTF-8`, written as CALENDAR-MAIL spells it: lettre's typed
+/// content type goes through the `mime` crate, which lower-cases the charset.
+#[derive(Clone)]
+struct CalendarContentType(&'static str);
+
+impl lettre::message::header::Header for CalendarContentType {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Content-Type")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Err(format!("not parsed: {s}").into())
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("text/calendar; method={}; charset=UTF-8", self.0))
+    }
 }
 
 fn partstat(response: Response) -> PartStat {

@@ -68,11 +68,12 @@ pub async fn protect(State(state): State<AppState>, jar: CookieJar, request: Req
             }
         }
     }
-    request
-        .extensions_mut()
-        .insert(CsrfToken(token_for(secret, &cookie_value)));
+    let token = CsrfToken(token_for(secret, &cookie_value));
+    request.extensions_mut().insert(token.clone());
 
     let mut response = next.run(request).await;
+    // The error pages are rendered outside this layer and need the token for their forms.
+    response.extensions_mut().insert(token);
     if existing.is_none() {
         let cookie = Cookie::build((CSRF_COOKIE, cookie_value))
             .path("/")

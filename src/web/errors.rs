@@ -29,8 +29,8 @@ pub async fn render_html_errors(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let query = request.uri().query().map(str::to_string);
     let had_flash = CookieJar::from_headers(request.headers()).get(FLASH_COOKIE).is_some();
-    let csrf = request.extensions().get::<CsrfToken>().map(|t| t.0.clone());
     let mut response = next.run(request).await;
+    let csrf = response.extensions().get::<CsrfToken>().map(|t| t.0.clone());
 
     if let Some(error) = response.extensions().get::<RenderedError>().cloned() {
         response = if error.status == StatusCode::UNAUTHORIZED {

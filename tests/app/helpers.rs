@@ -122,6 +122,11 @@ impl TestApp {
         self.start().await;
     }
 
+    /// The folder where the file transport writes messages when no SMTP server is configured.
+    pub fn outbox_dir(&self) -> std::path::PathBuf {
+        self._data_dir.path().join("outbox")
+    }
+
     /// A second, independent browser on the same server.
     pub fn new_browser(&self) -> Browser {
         Browser::new(self.browser.address.clone())

@@ -1,11 +1,13 @@
 //! End-to-end stories: the app runs on a random port against a real database.
 
 mod helpers;
+mod mailbox;
 
 mod actors;
 mod api_auth;
 mod csrf;
 mod events;
+mod invitations;
 mod language;
 mod login;
 mod openapi;

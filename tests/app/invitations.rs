@@ -1,0 +1,457 @@
+//! Invitations that calendars understand (CALENDAR-MAIL.md), updates, cancellations, answers.
+
+use entity::{invitation, outbox_message};
+use reqwest::{Method, StatusCode};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app, texts};
+use crate::mailbox::{Delivered, wait_for_files};
+
+/// A scheduled workshop with three guests: two reachable by email, one who refused contact.
+pub struct Campaign {
+    pub token: String,
+    pub event_id: i64,
+    pub guests: Vec<i64>,
+}
+
+pub async fn campaign(app: &TestApp, starts_at: &str) -> Campaign {
+    let token = app.api_token_for("organizer").await;
+    let post = |path: &str, body: Value| {
+        let request = app.api(Method::POST, path, Some(&token)).json(&body);
+        async move {
+            let response = request.send().await.unwrap();
+            assert!(response.status().is_success(), "{}", response.text().await.unwrap());
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let venue = post("/api/v1/venues", json!({"name": "Salle « Djoliba »; annexe", "address": "Rue 12, Quartier du Fleuve", "town": "Kayes", "region": "Kayes"})).await;
+    let mut guests = Vec::new();
+    for (name, email, consent, language) in [
+        ("Coulibaly, Awa", "awa.coulibaly@example.org", true, "fr"),
+        ("Aïssata N'Diaye", "aissata.ndiaye@example.org", true, "en"),
+        ("Moussa Traoré", "moussa.traore@example.org", false, "fr"),
+    ] {
+        let actor = post(
+            "/api/v1/actors",
+            json!({"full_name": name, "category": "women_organization", "email": email,
+            "consent_contact": consent, "language": language, "town": "Kayes"}),
+        )
+        .await;
+        guests.push(actor["id"].as_i64().unwrap());
+    }
+    let event = post(
+        "/api/v1/events",
+        json!({"kind": "dissemination_workshop", "title": "Restitution à Kayes : femmes, jeunes; et FDS",
+        "description": "Présentation des résultats, débat\net recommandations", "venue_id": venue["id"],
+        "starts_at": starts_at, "ends_at": "2030-06-10T17:00:00+00:00"}),
+    )
+    .await;
+    let event_id = event["id"].as_i64().unwrap();
+    post(&format!("/api/v1/events/{event_id}/schedule"), json!({})).await;
+    post(
+        &format!("/api/v1/events/{event_id}/invitations"),
+        json!({"actor_ids": guests}),
+    )
+    .await;
+    Campaign {
+        token,
+        event_id,
+        guests,
+    }
+}
+
+pub async fn send(app: &TestApp, c: &Campaign) -> Value {
+    let response = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/events/{}/invitations/send", c.event_id),
+            Some(&c.token),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    response.json().await.unwrap()
+}
+
+/// Every CALENDAR-MAIL property that can be read on one message's bytes.
+pub fn assert_calendar_mail(mail: &Delivered, method: &str) {
+    // §1–§3: the MIME tree, the calendar part last in the alternative, no raw 8-bit.
+    assert_eq!(
+        mail.parts[..5],
+        [
+            "multipart/mixed",
+            "multipart/alternative",
+            "text/plain",
+            "text/html",
+            "text/calendar"
+        ],
+        "{:?}",
+        mail.parts
+    );
+    assert_eq!(mail.parts[5], "application/ics");
+    assert_eq!(
+        mail.calendar_content_type,
+        format!("text/calendar; method={method}; charset=UTF-8")
+    );
+    assert_eq!(
+        mail.attachment,
+        mail.calendar.as_bytes(),
+        "invite.ics is byte-identical to the inline part"
+    );
+    assert!(
+        mail.raw.iter().all(u8::is_ascii),
+        "non-ASCII travels encoded, never as raw 8-bit"
+    );
+    // §4: headers.
+    let head =
+        String::from_utf8_lossy(&mail.raw[..mail.raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap()]).to_string();
+    assert!(head.contains("From: Toguna <toguna@example.org>"), "{head}");
+    assert!(head.contains("Reply-To: "), "{head}");
+    assert!(head.contains("Message-ID: <"), "{head}");
+    // §5–§6: one VEVENT with one of each property, and the invitee as the single ATTENDEE.
+    let ics = &mail.calendar;
+    for line in [
+        "BEGIN:VCALENDAR\r\n",
+        "VERSION:2.0\r\n",
+        &format!("METHOD:{method}\r\n"),
+    ] {
+        assert!(ics.contains(line), "{line} in {ics}");
+    }
+    assert!(ics.contains("PRODID:"));
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1);
+    for name in [
+        "UID",
+        "DTSTAMP",
+        "DTSTART",
+        "DTEND",
+        "SUMMARY",
+        "ORGANIZER",
+        "SEQUENCE",
+        "STATUS",
+        "ATTENDEE",
+    ] {
+        assert_eq!(mail.event_property(name).len(), 1, "exactly one {name}");
+    }
+    let unfolded = icalendar::parser::unfold(ics);
+    let attendee = unfolded.lines().find(|l| l.starts_with("ATTENDEE")).unwrap();
+    assert!(
+        attendee.contains(";ROLE=REQ-PARTICIPANT;") && attendee.contains(&format!(":mailto:{}", mail.to)),
+        "{attendee}"
+    );
+    if method == "REQUEST" {
+        assert!(attendee.contains(";PARTSTAT=NEEDS-ACTION;RSVP=TRUE:"), "{attendee}");
+    }
+    assert!(
+        unfolded
+            .lines()
+            .find(|l| l.starts_with("ORGANIZER"))
+            .unwrap()
+            .contains(":mailto:toguna@example.org")
+    );
+    // §11–§13: CRLF, folding at 75 octets without splitting characters, UTC times.
+    assert!(!ics.replace("\r\n", "").contains('\n'), "CRLF only");
+    for line in ics.split("\r\n") {
+        assert!(line.len() <= 75, "{line:?} is {} octets", line.len());
+    }
+    for name in ["DTSTART", "DTEND", "DTSTAMP"] {
+        assert!(mail.event_property(name)[0].ends_with('Z'), "{name} in UTC");
+    }
+}
+
+#[tokio::test]
+async fn invitations_meet_every_calendar_mail_property_and_survive_an_independent_parser() {
+    let app = spawn_app().await;
+    let c = campaign(&app, "2030-06-10T09:00:00+00:00").await;
+    let summary = send(&app, &c).await;
+    assert_eq!(
+        (summary["queued"].as_u64(), summary["not_emailable"].as_u64()),
+        (Some(2), Some(1))
+    );
+
+    let mails = wait_for_files(&app.outbox_dir(), 2).await;
+    assert_eq!(mails.len(), 2, "nobody who refused contact is emailed");
+    for mail in &mails {
+        assert_calendar_mail(mail, "REQUEST");
+        assert_eq!(
+            mail.event_property("SUMMARY"),
+            ["Restitution à Kayes : femmes, jeunes; et FDS"]
+        );
+        let unfolded = icalendar::parser::unfold(&mail.calendar);
+        assert!(
+            unfolded.contains("SUMMARY:Restitution à Kayes : femmes\\, jeunes\\; et FDS\r\n"),
+            "TEXT is escaped on the wire"
+        );
+        assert_eq!(mail.event_property("SEQUENCE"), ["0"]);
+        assert_eq!(mail.event_property("DTSTART"), ["20300610T090000Z"]);
+        assert!(mail.event_property("LOCATION")[0].starts_with("Salle « Djoliba »; annexe, Rue 12"));
+    }
+    let awa = mails.iter().find(|m| m.to == "awa.coulibaly@example.org").unwrap();
+    assert_eq!(
+        awa.attendee_cn(),
+        "Coulibaly, Awa",
+        "a comma in a name survives, quoted"
+    );
+    assert!(
+        awa.subject.starts_with("Invitation : Restitution à Kayes"),
+        "{}",
+        awa.subject
+    );
+    let aissata = mails.iter().find(|m| m.to == "aissata.ndiaye@example.org").unwrap();
+    assert!(aissata.subject.starts_with("Invitation: ") || aissata.subject.starts_with("Invitation : "));
+    assert!(
+        aissata.text.contains("You are invited"),
+        "English for an English-speaking invitee"
+    );
+    assert_eq!(aissata.attendee_cn(), "Aïssata N'Diaye");
+
+    let stored = invitation::Entity::find()
+        .filter(invitation::Column::EventId.eq(c.event_id as i32))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let delivered: Vec<&str> = stored.iter().map(|i| i.delivery.as_str()).collect();
+    assert_eq!(delivered.iter().filter(|d| **d == "sent").count(), 2, "{delivered:?}");
+    assert!(
+        stored
+            .iter()
+            .all(|i| i.rsvp_token_hash.as_deref() != Some(awa.rsvp_path().trim_start_matches("/rsvp/")))
+    );
+    let outbox = outbox_message::Entity::find().all(&app.db).await.unwrap();
+    assert!(
+        outbox.iter().all(|m| m.status == "sent" && m.body.is_empty()),
+        "sent bodies are not kept"
+    );
+
+    // Sending again queues nobody twice.
+    let again = send(&app, &c).await;
+    assert_eq!(
+        (again["queued"].as_u64(), again["already_sent"].as_u64()),
+        (Some(0), Some(2))
+    );
+}
+
+#[tokio::test]
+async fn moving_cancelling_and_removing_keep_every_calendar_in_step() {
+    let app = spawn_app().await;
+    let c = campaign(&app, "2030-06-10T09:00:00+00:00").await;
+    send(&app, &c).await;
+    let first = wait_for_files(&app.outbox_dir(), 2).await;
+    let uid = first[0].event_property("UID")[0].clone();
+
+    // A day later: an update with the same UID and a higher SEQUENCE.
+    let moved = app
+        .api(Method::PATCH, &format!("/api/v1/events/{}", c.event_id), Some(&c.token))
+        .json(&json!({"starts_at": "2030-06-11T09:00:00+00:00", "ends_at": "2030-06-11T17:00:00+00:00"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), StatusCode::OK);
+    let after_move = wait_for_files(&app.outbox_dir(), 4).await;
+    for update in &after_move[2..] {
+        assert_calendar_mail(update, "REQUEST");
+        assert_eq!(update.event_property("UID"), [uid.clone()]);
+        assert_eq!(update.event_property("SEQUENCE"), ["1"]);
+        assert_eq!(update.event_property("DTSTART"), ["20300611T090000Z"]);
+    }
+    // A title change alone is no reason to disturb calendars.
+    app.api(Method::PATCH, &format!("/api/v1/events/{}", c.event_id), Some(&c.token))
+        .json(&json!({"title": "Restitution à Kayes"}))
+        .send()
+        .await
+        .unwrap();
+
+    // Removing Aïssata sends her, and only her, a CANCEL.
+    let guests: Value = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/events/{}/invitations", c.event_id),
+            Some(&c.token),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let aissata = guests["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["actor_id"] == c.guests[1])
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let removed = app
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/events/{}/invitations/{aissata}", c.event_id),
+            Some(&c.token),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    let after_removal = wait_for_files(&app.outbox_dir(), 5).await;
+    let cancel = &after_removal[4];
+    assert_eq!(cancel.to, "aissata.ndiaye@example.org");
+    assert_calendar_mail(cancel, "CANCEL");
+    assert_eq!(cancel.event_property("STATUS"), ["CANCELLED"]);
+    assert_eq!(cancel.event_property("UID"), [uid.clone()]);
+
+    // Cancelling the event: a CANCEL to everyone left, with a higher SEQUENCE still.
+    let cancelled = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/events/{}/cancel", c.event_id),
+            Some(&c.token),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), StatusCode::OK);
+    let all = wait_for_files(&app.outbox_dir(), 6).await;
+    let last = &all[5];
+    assert_eq!(last.to, "awa.coulibaly@example.org");
+    assert_calendar_mail(last, "CANCEL");
+    assert_eq!(last.event_property("STATUS"), ["CANCELLED"]);
+    assert_eq!(last.event_property("UID"), [uid]);
+    assert_eq!(last.event_property("SEQUENCE"), ["2"]);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        crate::mailbox::files_in(&app.outbox_dir()).len(),
+        6,
+        "nothing else was sent"
+    );
+}
+
+#[tokio::test]
+async fn opening_the_answer_link_changes_nothing_and_the_form_records_and_changes_the_answer() {
+    let app = spawn_app().await;
+    let c = campaign(&app, "2030-06-10T09:00:00+00:00").await;
+    send(&app, &c).await;
+    let mails = wait_for_files(&app.outbox_dir(), 2).await;
+    let awa = mails.iter().find(|m| m.to == "awa.coulibaly@example.org").unwrap();
+    let link = awa.rsvp_path();
+    let stored = || async {
+        invitation::Entity::find()
+            .filter(invitation::Column::EventId.eq(c.event_id as i32))
+            .filter(invitation::Column::ActorId.eq(c.guests[0] as i32))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+
+    let invitee = app.new_browser();
+    // Mail scanners open links: GET must change nothing.
+    for _ in 0..3 {
+        let page = invitee.get(&link).await;
+        assert_eq!(page.status(), StatusCode::OK);
+        assert_eq!(page.headers()["cache-control"], "no-store");
+    }
+    let page = invitee.get(&link).await.text().await.unwrap();
+    assert_eq!(texts(&page, "h1"), ["Restitution à Kayes : femmes, jeunes; et FDS"]);
+    assert_eq!(texts(&page, "#current-answer"), ["Pas de réponse"]);
+    assert_eq!(
+        (stored().await.response.as_str(), stored().await.responded_at),
+        ("none", None)
+    );
+
+    let accepted = invitee
+        .submit(
+            &link,
+            &link,
+            &[
+                ("response", "accepted"),
+                ("comment", "Je viendrai avec une interprète."),
+            ],
+        )
+        .await;
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    let row = stored().await;
+    assert_eq!(
+        (
+            row.response.as_str(),
+            row.response_comment.as_str(),
+            row.responded_via.as_str()
+        ),
+        ("accepted", "Je viendrai avec une interprète.", "web")
+    );
+
+    let declined = invitee.submit(&link, &link, &[("response", "declined")]).await;
+    assert_eq!(declined.status(), StatusCode::SEE_OTHER);
+    assert_eq!(stored().await.response, "declined");
+    assert_eq!(
+        texts(&invitee.get(&link).await.text().await.unwrap(), "#current-answer"),
+        ["Décline"]
+    );
+
+    // The organizer sees the answer on the event page.
+    app.login_as("viewer").await;
+    let event_page = app.get(&format!("/events/{}", c.event_id)).await.text().await.unwrap();
+    assert!(texts(&event_page, "table.guests td").iter().any(|t| t == "Décline"));
+
+    // Once the event has started, answers are refused politely and nothing changes.
+    let started = chrono::Utc::now() - chrono::Duration::minutes(5);
+    entity::event::Entity::update_many()
+        .col_expr(
+            entity::event::Column::StartsAt,
+            sea_orm::sea_query::Expr::value(started),
+        )
+        .filter(entity::event::Column::Id.eq(c.event_id as i32))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let late = invitee.submit(&link, &link, &[("response", "accepted")]).await;
+    assert_eq!(late.status(), StatusCode::CONFLICT);
+    assert!(texts(&late.text().await.unwrap(), "#closed")[0].contains("les réponses sont closes"));
+    assert_eq!(stored().await.response, "declined");
+}
+
+#[tokio::test]
+async fn an_unknown_answer_link_is_a_plain_404_that_reveals_nothing() {
+    let app = spawn_app().await;
+    for link in ["/rsvp/AAAAAAAAAAAAAAAAAAAAAA", "/rsvp/x", "/rsvp/%3Cscript%3E"] {
+        let response = app.get(link).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{link}");
+        let body = response.text().await.unwrap();
+        assert!(body.contains("Cette page n&#39;existe pas."));
+        assert!(!body.contains("<script>"));
+    }
+    let post = app
+        .submit(
+            "/rsvp/AAAAAAAAAAAAAAAAAAAAAA",
+            "/rsvp/AAAAAAAAAAAAAAAAAAAAAA",
+            &[("response", "accepted")],
+        )
+        .await;
+    assert_eq!(post.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn invitations_go_out_only_for_scheduled_events() {
+    let app = spawn_app().await;
+    let token = app.api_token_for("organizer").await;
+    let event: Value = app
+        .api(Method::POST, "/api/v1/events", Some(&token))
+        .json(&json!({"kind": "consultation", "title": "Brouillon", "starts_at": "2030-01-01T09:00", "ends_at": "2030-01-01T10:00"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let response = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/events/{}/invitations/send", event["id"]),
+            Some(&token),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert_eq!(app.count(outbox_message::Entity).await, 0);
+}
