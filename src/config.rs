@@ -73,6 +73,9 @@ fn outbox_from_env() -> anyhow::Result<crate::mail::outbox::OutboxSettings> {
         outbox.retry_base =
             std::time::Duration::from_secs_f64(n.parse().context("TOGUNA_MAIL_RETRY_SECONDS must be a number")?);
     }
+    if let Some(n) = var("TOGUNA_REMINDER_DAYS") {
+        outbox.reminder_days = n.parse().context("TOGUNA_REMINDER_DAYS must be a whole number")?;
+    }
     if let Some(n) = var("TOGUNA_MAIL_LEASE_SECONDS") {
         outbox.lease =
             std::time::Duration::from_secs_f64(n.parse().context("TOGUNA_MAIL_LEASE_SECONDS must be a number")?);

@@ -109,7 +109,8 @@ pub async fn serve(
             state.settings.outbox.clone(),
             sender,
         );
-        tokio::spawn(worker.run(state.outbox_wake.clone(), stop_worker.clone()))
+        let reminders = state.mail_context(None).ok();
+        tokio::spawn(worker.run(state.outbox_wake.clone(), stop_worker.clone(), reminders))
     });
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;

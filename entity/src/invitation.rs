@@ -26,6 +26,8 @@ pub struct Model {
     pub responded_via: String,
     /// When a printed letter was handed over.
     pub handed_over_at: Option<DateTimeUtc>,
+    /// Set once the reminder is queued, so nobody is reminded twice.
+    pub reminder_sent_at: Option<DateTimeUtc>,
     #[sea_orm(belongs_to, from = "event_id", to = "id")]
     pub event: HasOne<super::event::Entity>,
     #[sea_orm(belongs_to, from = "actor_id", to = "id")]

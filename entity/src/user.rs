@@ -15,6 +15,8 @@ pub struct Model {
     pub password_hash: String,
     pub language: Option<String>,
     pub active: bool,
+    /// Hash of the secret in the user's private calendar feed URL, when one exists.
+    pub calendar_token_hash: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(has_many)]

@@ -7,6 +7,7 @@ mod m20261129_000002_venues;
 mod m20261129_000003_actors;
 mod m20261129_000004_events;
 mod m20261129_000005_mail;
+mod m20261129_000006_reminders_feeds;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_actors::Migration),
             Box::new(m20261129_000004_events::Migration),
             Box::new(m20261129_000005_mail::Migration),
+            Box::new(m20261129_000006_reminders_feeds::Migration),
         ]
     }
 }

@@ -174,12 +174,16 @@ async fn queue_message(
         },
     )
     .await?;
-    invitation::Entity::update_many()
+    let mut update = invitation::Entity::update_many()
         .col_expr(invitation::Column::Delivery, Expr::value(Delivery::Queued.slug()))
         .col_expr(invitation::Column::SentSequence, Expr::value(event.sequence))
-        .filter(invitation::Column::Id.eq(inv.id))
-        .exec(txn)
-        .await?;
+        .filter(invitation::Column::Id.eq(inv.id));
+    // An invitation that arrives inside the reminder window is its own reminder.
+    let window_open = event.starts_at - chrono::Duration::days(ctx.reminder_days) <= Utc::now();
+    if kind == MailKind::Invitation && window_open && inv.reminder_sent_at.is_none() {
+        update = update.col_expr(invitation::Column::ReminderSentAt, Expr::value(Some(Utc::now())));
+    }
+    update.exec(txn).await?;
     Ok(())
 }
 
@@ -289,4 +293,48 @@ pub async fn failures(db: &DatabaseConnection, event_id: i32) -> AppResult<std::
         .into_iter()
         .filter_map(|(id, error)| id.map(|id| (id, error)))
         .collect())
+}
+
+/// Queues a reminder for each invitee of an event starting within `days`, who was sent the
+/// invitation and has not declined; each invitee is reminded once, even with several workers.
+pub async fn queue_due_reminders(db: &DatabaseConnection, ctx: &MailContext, days: i64) -> AppResult<u64> {
+    let now = Utc::now();
+    let soon = event::Entity::find()
+        .filter(event::Column::Status.eq(EventStatus::Scheduled.slug()))
+        .filter(event::Column::StartsAt.gt(now))
+        .filter(event::Column::StartsAt.lte(now + chrono::Duration::days(days)))
+        .all(db)
+        .await?;
+    let mut queued = 0;
+    for model in soon {
+        let event = Event::from(model);
+        let venue = venue_of(db, &event).await?;
+        let txn = db.begin().await?;
+        let due = invitation::Entity::find()
+            .filter(invitation::Column::EventId.eq(event.id))
+            .filter(invitation::Column::ReminderSentAt.is_null())
+            .filter(invitation::Column::SentSequence.is_not_null())
+            .filter(invitation::Column::Response.ne(Response::Declined.slug()))
+            .find_also_related(actor::Entity)
+            .all(&txn)
+            .await?;
+        for (inv, actor) in due {
+            let Some(actor) = actor.map(Actor::from).filter(Actor::reachable_by_email) else {
+                continue;
+            };
+            // Claiming the row first makes a concurrent worker skip it.
+            let claimed = invitation::Entity::update_many()
+                .col_expr(invitation::Column::ReminderSentAt, Expr::value(Some(now)))
+                .filter(invitation::Column::Id.eq(inv.id))
+                .filter(invitation::Column::ReminderSentAt.is_null())
+                .exec(&txn)
+                .await?;
+            if claimed.rows_affected == 1 {
+                queue_message(&txn, ctx, MailKind::Reminder, &event, venue.as_ref(), &inv, &actor).await?;
+                queued += 1;
+            }
+        }
+        txn.commit().await?;
+    }
+    Ok(queued)
 }

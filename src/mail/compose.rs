@@ -196,9 +196,8 @@ pub fn compose(input: &MailInput<'_>) -> anyhow::Result<ComposedMail> {
         .subject(subject.clone())
         .message_id(Some(message_id.clone()))
         .date(input.now.into());
-    if let Some(reply_to) = input.reply_to {
-        builder = builder.reply_to(reply_to.clone());
-    }
+    // Replies reach the organizer who acted; messages the worker sends alone go back to the service.
+    builder = builder.reply_to(input.reply_to.unwrap_or(input.from).clone());
     let message = builder
         .raw_header(HeaderValue::new(
             HeaderName::new_from_ascii_str("Content-Language"),

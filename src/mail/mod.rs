@@ -129,6 +129,8 @@ pub struct MailContext {
     pub from: lettre::message::Mailbox,
     /// Answers by plain reply go to the organizer who sent the invitations.
     pub reply_to: Option<lettre::message::Mailbox>,
+    /// Days before an event when reminders go out (an invitation sent later needs none).
+    pub reminder_days: i64,
 }
 
 impl MailContext {
@@ -144,6 +146,7 @@ impl MailContext {
             base_url: settings.base_url.clone(),
             from: settings.from_mailbox()?,
             reply_to,
+            reminder_days: settings.outbox.reminder_days,
         })
     }
 }

@@ -36,6 +36,10 @@ pub struct OutboxSettings {
     pub max_backoff: Duration,
     /// How often an idle worker looks for due messages (a queued message also wakes it).
     pub poll: Duration,
+    /// Reminders go this many days before an event; 0 sends none.
+    pub reminder_days: i64,
+    /// How often the worker looks for invitees to remind.
+    pub reminder_check: Duration,
 }
 
 impl Default for OutboxSettings {
@@ -46,6 +50,8 @@ impl Default for OutboxSettings {
             retry_base: Duration::from_secs(15),
             max_backoff: Duration::from_secs(30 * 60),
             poll: Duration::from_secs(2),
+            reminder_days: 2,
+            reminder_check: Duration::from_secs(60),
         }
     }
 }
@@ -175,8 +181,22 @@ impl Worker {
     }
 
     /// Runs until `shutdown` is notified; wakes up when `wake` is notified or every `poll`.
-    pub async fn run(mut self, wake: Arc<Notify>, shutdown: Arc<Notify>) {
+    /// With a sending context it also queues the reminders that fall due.
+    pub async fn run(mut self, wake: Arc<Notify>, shutdown: Arc<Notify>, reminders: Option<crate::mail::MailContext>) {
+        let mut last_reminder_check: Option<std::time::Instant> = None;
         loop {
+            if let Some(ctx) = &reminders
+                && self.settings.reminder_days > 0
+                && last_reminder_check.is_none_or(|t| t.elapsed() >= self.settings.reminder_check)
+            {
+                last_reminder_check = Some(std::time::Instant::now());
+                match crate::domain::invitations::queue_due_reminders(&self.db, ctx, self.settings.reminder_days).await
+                {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(reminders = n, "reminders queued"),
+                    Err(err) => tracing::error!(error = %err, "reminders could not be queued"),
+                }
+            }
             let busy = match self.deliver_next_batch().await {
                 Ok(report) => report.total() > 0,
                 Err(err) => {
@@ -187,9 +207,10 @@ impl Worker {
             if busy {
                 continue;
             }
+            let nap = self.settings.poll.min(self.settings.reminder_check);
             tokio::select! {
                 _ = wake.notified() => {}
-                _ = tokio::time::sleep(self.settings.poll) => {}
+                _ = tokio::time::sleep(nap) => {}
                 _ = shutdown.notified() => break,
             }
         }

@@ -309,6 +309,8 @@ pub fn test_outbox_settings() -> toguna::mail::outbox::OutboxSettings {
         retry_base: std::time::Duration::from_millis(300),
         max_backoff: std::time::Duration::from_secs(2),
         poll: std::time::Duration::from_millis(100),
+        reminder_days: 2,
+        reminder_check: std::time::Duration::from_millis(200),
     }
 }
 

@@ -455,3 +455,93 @@ async fn invitations_go_out_only_for_scheduled_events() {
     assert_eq!(response.status(), StatusCode::CONFLICT);
     assert_eq!(app.count(outbox_message::Entity).await, 0);
 }
+
+#[tokio::test]
+async fn reminders_go_to_those_who_accepted_or_did_not_answer_once_and_never_for_a_cancelled_event() {
+    let app = crate::helpers::spawn_app_with(|s| s.outbox.reminder_days = 7).await;
+    let in_days = |d: i64| {
+        (chrono::Utc::now() + chrono::Duration::days(d))
+            .format("%Y-%m-%dT09:00:00+00:00")
+            .to_string()
+    };
+    let c = campaign(&app, &in_days(10)).await;
+    app.api(Method::PATCH, &format!("/api/v1/events/{}", c.event_id), Some(&c.token))
+        .json(&json!({"ends_at": (chrono::Utc::now() + chrono::Duration::days(10)).format("%Y-%m-%dT17:00:00+00:00").to_string()}))
+        .send()
+        .await
+        .unwrap();
+    send(&app, &c).await;
+    let invitations = wait_for_files(&app.outbox_dir(), 2).await;
+    let aissata = invitations
+        .iter()
+        .find(|m| m.to == "aissata.ndiaye@example.org")
+        .unwrap()
+        .rsvp_path();
+    let declined = app
+        .new_browser()
+        .submit(&aissata, &aissata, &[("response", "declined")])
+        .await;
+    assert_eq!(declined.status(), StatusCode::SEE_OTHER);
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert_eq!(
+        crate::mailbox::files_in(&app.outbox_dir()).len(),
+        2,
+        "ten days ahead: no reminder yet"
+    );
+
+    // Moved to five days from now: an update to both, then one reminder, to Awa only.
+    let moved = app
+        .api(Method::PATCH, &format!("/api/v1/events/{}", c.event_id), Some(&c.token))
+        .json(&json!({"starts_at": in_days(5), "ends_at": (chrono::Utc::now() + chrono::Duration::days(5)).format("%Y-%m-%dT17:00:00+00:00").to_string()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), StatusCode::OK);
+    let mails = wait_for_files(&app.outbox_dir(), 5).await;
+    let reminders: Vec<&Delivered> = mails
+        .iter()
+        .filter(|m| m.subject.starts_with("Rappel") || m.subject.starts_with("Reminder"))
+        .collect();
+    assert_eq!(
+        reminders.len(),
+        1,
+        "{:?}",
+        mails.iter().map(|m| (&m.to, &m.subject)).collect::<Vec<_>>()
+    );
+    assert_eq!(reminders[0].to, "awa.coulibaly@example.org");
+    assert_calendar_mail(reminders[0], "REQUEST");
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert_eq!(crate::mailbox::files_in(&app.outbox_dir()).len(), 5, "reminded once");
+
+    // A cancelled event reminds nobody, even once time brings it inside the window.
+    let post = |path: String, body: Value| {
+        let request = app.api(Method::POST, &path, Some(&c.token)).json(&body);
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let other = post("/api/v1/events".into(), json!({"kind": "consultation", "title": "Consultation annulée",
+        "starts_at": in_days(20), "ends_at": (chrono::Utc::now() + chrono::Duration::days(20)).format("%Y-%m-%dT17:00:00+00:00").to_string()})).await;
+    let other_id = other["id"].as_i64().unwrap();
+    post(format!("/api/v1/events/{other_id}/schedule"), json!({})).await;
+    post(
+        format!("/api/v1/events/{other_id}/invitations"),
+        json!({"actor_ids": [c.guests[0]]}),
+    )
+    .await;
+    post(format!("/api/v1/events/{other_id}/invitations/send"), json!({})).await;
+    wait_for_files(&app.outbox_dir(), 6).await;
+    post(format!("/api/v1/events/{other_id}/cancel"), json!({})).await;
+    wait_for_files(&app.outbox_dir(), 7).await;
+    let soon = chrono::Utc::now() + chrono::Duration::days(3);
+    entity::event::Entity::update_many()
+        .col_expr(entity::event::Column::StartsAt, sea_orm::sea_query::Expr::value(soon))
+        .filter(entity::event::Column::Id.eq(other_id as i32))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert_eq!(
+        crate::mailbox::files_in(&app.outbox_dir()).len(),
+        7,
+        "no reminder for a cancelled event"
+    );
+}
