@@ -12,7 +12,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table("invitations")
-                    .add_column(&mut timestamp_with_time_zone_null("reminder_sent_at"))
+                    .add_column(timestamp_with_time_zone_null("reminder_sent_at"))
                     .to_owned(),
             )
             .await?;
@@ -20,7 +20,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table("users")
-                    .add_column(&mut string_null("calendar_token_hash"))
+                    .add_column(string_null("calendar_token_hash"))
                     .to_owned(),
             )
             .await?;
