@@ -7,7 +7,7 @@ use hmac::{Hmac, Mac};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde::Serialize;
 use sha2::Sha256;
@@ -337,4 +337,70 @@ pub async fn queue_due_reminders(db: &DatabaseConnection, ctx: &MailContext, day
         txn.commit().await?;
     }
     Ok(queued)
+}
+
+/// A printed invitation: who it is for and the personal answer link.
+pub struct Letter {
+    pub invitation_id: i32,
+    pub actor: Actor,
+    pub rsvp_url: String,
+}
+
+/// Letters for the chosen guests, or for every guest who cannot be emailed.
+pub async fn letters(
+    db: &DatabaseConnection,
+    ctx: &MailContext,
+    event_id: i32,
+    chosen: &[i32],
+) -> AppResult<Vec<Letter>> {
+    let mut query = invitation::Entity::find().filter(invitation::Column::EventId.eq(event_id));
+    if !chosen.is_empty() {
+        query = query.filter(invitation::Column::Id.is_in(chosen.to_vec()));
+    }
+    let rows = query
+        .find_also_related(actor::Entity)
+        .order_by_asc(actor::Column::NameKey)
+        .all(db)
+        .await?;
+    let mut letters = Vec::new();
+    for (inv, actor) in rows {
+        let Some(actor) = actor.map(Actor::from) else { continue };
+        if chosen.is_empty() && actor.reachable_by_email() {
+            continue;
+        }
+        let rsvp_url = rsvp_url(db, ctx, &inv).await?;
+        letters.push(Letter {
+            invitation_id: inv.id,
+            actor,
+            rsvp_url,
+        });
+    }
+    Ok(letters)
+}
+
+/// Records how a guest without email was reached: the channel and the day it was handed over.
+pub async fn record_handover(
+    db: &DatabaseConnection,
+    event_id: i32,
+    invitation_id: i32,
+    channel: &str,
+    on: chrono::NaiveDate,
+) -> AppResult<()> {
+    let channel = crate::domain::vocab::Channel::parse(channel).ok_or_else(|| {
+        let mut errors = crate::error::FieldErrors::new();
+        errors.add("channel", "validation.choice");
+        AppError::Validation(errors)
+    })?;
+    let handed_over = on.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc();
+    let result = invitation::Entity::update_many()
+        .col_expr(invitation::Column::Channel, Expr::value(channel.slug()))
+        .col_expr(invitation::Column::HandedOverAt, Expr::value(Some(handed_over)))
+        .filter(invitation::Column::Id.eq(invitation_id))
+        .filter(invitation::Column::EventId.eq(event_id))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
 }

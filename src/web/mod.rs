@@ -10,6 +10,7 @@ pub mod errors;
 pub mod events;
 pub mod forms;
 pub mod home;
+pub mod letters;
 pub mod page;
 pub mod profile;
 pub mod rsvp;
@@ -31,4 +32,5 @@ pub fn router() -> Router<AppState> {
         .merge(actors::router())
         .merge(events::router())
         .merge(rsvp::router())
+        .merge(letters::router())
 }

@@ -545,3 +545,82 @@ async fn reminders_go_to_those_who_accepted_or_did_not_answer_once_and_never_for
         "no reminder for a cancelled event"
     );
 }
+
+#[tokio::test]
+async fn guests_without_email_get_a_printed_letter_and_their_answers_are_recorded_by_hand() {
+    let app = spawn_app().await;
+    let c = campaign(&app, "2030-06-10T09:00:00+00:00").await;
+    app.login_as("organizer").await;
+    let letters = app
+        .get(&format!("/events/{}/letters", c.event_id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let printed = texts(&letters, "article.letter .addressee strong");
+    assert_eq!(printed, ["Moussa Traoré"], "only the guest who cannot be emailed");
+    let short = texts(&letters, "article.letter .url")[0].clone();
+    assert!(short.starts_with("127.0.0.1:") && short.contains("/rsvp/"), "{short}");
+    assert!(letters.contains("<svg"), "a QR code to scan");
+
+    // The printed link works like the emailed one.
+    let path = &short[short.find("/rsvp/").unwrap()..];
+    let page = app.new_browser().get(path).await.text().await.unwrap();
+    assert!(page.contains("Moussa Traoré"));
+
+    let guests: Value = app
+        .api(
+            Method::GET,
+            &format!("/api/v1/events/{}/invitations", c.event_id),
+            Some(&c.token),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let moussa = guests["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["actor_id"] == c.guests[2])
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let event_page = format!("/events/{}", c.event_id);
+    let handed = app
+        .submit(
+            &event_page,
+            &format!("/events/{}/guests/{moussa}/handover", c.event_id),
+            &[("channel", "letter"), ("date", "2030-05-20")],
+        )
+        .await;
+    assert_eq!(handed.status(), StatusCode::SEE_OTHER);
+    let answered = app
+        .submit(
+            &event_page,
+            &format!("/events/{}/guests/{moussa}/answer", c.event_id),
+            &[("response", "accepted"), ("via", "phone")],
+        )
+        .await;
+    assert_eq!(answered.status(), StatusCode::SEE_OTHER);
+    let row = invitation::Entity::find_by_id(moussa as i32)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (row.channel.as_str(), row.response.as_str(), row.responded_via.as_str()),
+        ("letter", "accepted", "phone")
+    );
+    assert_eq!(row.handed_over_at.unwrap().date_naive().to_string(), "2030-05-20");
+
+    let viewer = app.api_token_for("viewer").await;
+    let refused = app
+        .api(Method::GET, &format!("/events/{}/letters", c.event_id), Some(&viewer))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(refused.status(), StatusCode::OK);
+}

@@ -1,0 +1,173 @@
+//! Printed invitations for guests without email, and what organizers record by hand.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use axum_extra::extract::CookieJar;
+use qrcode::QrCode;
+use qrcode::render::svg;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::domain::events::{self, Event, calendar_entry};
+use crate::domain::invitations::{self, Letter};
+use crate::domain::{rsvp, venues};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
+use crate::mail::compose::when_text;
+use crate::web::auth_extract::{Organizer, Require};
+use crate::web::errors::render;
+use crate::web::page::{Page, with_flash};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/events/{id}/letters", get(print_letters))
+        .route("/events/{id}/guests/{invitation}/handover", post(record_handover))
+        .route("/events/{id}/guests/{invitation}/answer", post(record_answer))
+}
+
+/// One printed page, in the invitee's language.
+struct PrintedLetter {
+    letter: Letter,
+    lang: Lang,
+    when: String,
+    qr_svg: String,
+}
+
+impl PrintedLetter {
+    fn t(&self, key: &str) -> &'static str {
+        self.lang.t(key)
+    }
+
+    /// The link without its scheme: shorter to type from paper.
+    fn short_url(&self) -> &str {
+        self.letter
+            .rsvp_url
+            .trim_start_matches("https://")
+            .trim_start_matches("http://")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "events/letters.html")]
+struct LettersPage {
+    page: Page,
+    event: Event,
+    place: String,
+    letters: Vec<PrintedLetter>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct LettersQuery {
+    /// Comma-separated invitation ids; empty means every guest who cannot be emailed.
+    ids: String,
+}
+
+async fn print_letters(
+    State(state): State<AppState>,
+    user: Require<Organizer>,
+    page: Page,
+    Path(id): Path<i32>,
+    Query(query): Query<LettersQuery>,
+) -> AppResult<Response> {
+    let event = events::get(&state.db, id).await?;
+    let venue = match event.venue_id {
+        Some(v) => Some(venues::get(&state.db, v).await?),
+        None => None,
+    };
+    let chosen: Vec<i32> = query.ids.split(',').filter_map(|s| s.trim().parse().ok()).collect();
+    let ctx = state.mail_context(Some(&user.user))?;
+    let letters = invitations::letters(&state.db, &ctx, id, &chosen).await?;
+    let letters = letters
+        .into_iter()
+        .map(|letter| {
+            let lang = letter.actor.language;
+            let qr_svg = QrCode::new(letter.rsvp_url.as_bytes())
+                .map(|code| code.render::<svg::Color>().min_dimensions(140, 140).build())
+                .unwrap_or_default();
+            PrintedLetter {
+                when: when_text(&event, lang),
+                lang,
+                qr_svg,
+                letter,
+            }
+        })
+        .collect();
+    let place = calendar_entry::location(venue.as_ref());
+    Ok(render(&LettersPage {
+        page,
+        event,
+        place,
+        letters,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct HandoverForm {
+    channel: String,
+    /// `YYYY-MM-DD`; today when empty.
+    date: String,
+}
+
+async fn record_handover(
+    State(state): State<AppState>,
+    _user: Require<Organizer>,
+    jar: CookieJar,
+    Path((id, invitation)): Path<(i32, i32)>,
+    Form(form): Form<HandoverForm>,
+) -> AppResult<Response> {
+    let date = if form.date.trim().is_empty() {
+        chrono::Utc::now().date_naive()
+    } else {
+        chrono::NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
+            .map_err(|_| AppError::BadRequest("date".into()))?
+    };
+    invitations::record_handover(&state.db, id, invitation, &form.channel, date).await?;
+    Ok((
+        with_flash(jar, "success", "letters.recorded"),
+        Redirect::to(&format!("/events/{id}#guests")),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct OnBehalfForm {
+    response: String,
+    /// How the answer came: `phone`, `in_person`, `letter`.
+    via: String,
+    comment: String,
+}
+
+/// An organizer records an answer given by phone or in person.
+async fn record_answer(
+    State(state): State<AppState>,
+    _user: Require<Organizer>,
+    jar: CookieJar,
+    Path((id, invitation)): Path<(i32, i32)>,
+    Form(form): Form<OnBehalfForm>,
+) -> AppResult<Response> {
+    let via = match form.via.as_str() {
+        "phone" | "in_person" | "letter" => form.via.as_str(),
+        _ => "phone",
+    };
+    let belongs = entity::invitation::Entity::find_by_id(invitation)
+        .one(&state.db)
+        .await?
+        .is_some_and(|inv| inv.event_id == id);
+    if !belongs {
+        return Err(AppError::NotFound);
+    }
+    let jar = match rsvp::record(&state.db, invitation, &form.response, &form.comment, via).await {
+        Ok(()) => with_flash(jar, "success", "rsvp.recorded"),
+        Err(AppError::Validation(_)) => with_flash(jar, "error", "validation.choice"),
+        Err(other) => return Err(other),
+    };
+    Ok((jar, Redirect::to(&format!("/events/{id}#guests"))).into_response())
+}
+
+use sea_orm::EntityTrait;
