@@ -2,6 +2,7 @@
 
 pub mod actors;
 pub mod api_tokens;
+pub mod calendar_feed;
 pub mod events;
 pub mod guests;
 pub mod invitations;

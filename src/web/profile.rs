@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::domain::api_tokens::{self, TokenInfo};
+use crate::domain::calendar_feed;
 use crate::domain::users;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::i18n::Lang;
@@ -25,6 +26,9 @@ pub fn router() -> Router<AppState> {
         .route("/profile/password", post(change_password))
         .route("/profile/tokens", post(create_token))
         .route("/profile/tokens/{id}/revoke", post(revoke_token))
+        .route("/profile/calendar", post(renew_calendar_feed))
+        .route("/profile/calendar/revoke", post(revoke_calendar_feed))
+        .route("/calendar/{file}", axum::routing::get(calendar_feed))
 }
 
 #[derive(Template)]
@@ -34,6 +38,8 @@ struct ProfilePage {
     languages: [Lang; 2],
     tokens: Vec<TokenInfo>,
     new_token: Option<String>,
+    has_feed: bool,
+    new_feed_url: Option<String>,
     errors: FormErrors,
 }
 
@@ -43,8 +49,19 @@ async fn profile_page(
     new_token: Option<String>,
     errors: &FieldErrors,
 ) -> AppResult<Response> {
+    profile_page_with_feed(state, page, new_token, None, errors).await
+}
+
+async fn profile_page_with_feed(
+    state: &AppState,
+    page: Page,
+    new_token: Option<String>,
+    new_feed_url: Option<String>,
+    errors: &FieldErrors,
+) -> AppResult<Response> {
     let user_id = page.user.as_ref().map(|u| u.id).ok_or(AppError::Unauthorized)?;
     let tokens = api_tokens::list(&state.db, user_id).await?;
+    let has_feed = calendar_feed::has_feed(&state.db, user_id).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -56,6 +73,8 @@ async fn profile_page(
         languages: Lang::ALL,
         tokens,
         new_token,
+        has_feed,
+        new_feed_url,
         errors,
     });
     *response.status_mut() = status;
@@ -136,6 +155,44 @@ async fn revoke_token(
     Ok((
         with_flash(jar, "success", "profile.token_revoked"),
         Redirect::to("/profile"),
+    )
+        .into_response())
+}
+
+/// Shows the new feed address once: only its hash is kept.
+async fn renew_calendar_feed(
+    State(state): State<AppState>,
+    current: Require<AnyRole>,
+    page: Page,
+) -> AppResult<Response> {
+    let secret = calendar_feed::renew(&state.db, current.user.id).await?;
+    let url = format!("{}/calendar/{secret}.ics", state.settings.base_url);
+    profile_page_with_feed(&state, page, None, Some(url), &FieldErrors::new()).await
+}
+
+async fn revoke_calendar_feed(
+    State(state): State<AppState>,
+    current: Require<AnyRole>,
+    jar: CookieJar,
+) -> AppResult<Response> {
+    calendar_feed::revoke(&state.db, current.user.id).await?;
+    Ok((
+        with_flash(jar, "success", "profile.feed_revoked"),
+        Redirect::to("/profile"),
+    )
+        .into_response())
+}
+
+/// The feed itself: no session, the secret in the address is the key.
+async fn calendar_feed(State(state): State<AppState>, Path(file): Path<String>) -> AppResult<Response> {
+    let secret = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
+    let body = calendar_feed::feed(&state.db, secret, &state.settings.base_url).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/calendar; charset=UTF-8"),
+            (axum::http::header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        body,
     )
         .into_response())
 }

@@ -624,3 +624,43 @@ async fn guests_without_email_get_a_printed_letter_and_their_answers_are_recorde
         .unwrap();
     assert_ne!(refused.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn an_organizer_subscribes_to_a_private_feed_of_scheduled_events_and_can_revoke_it() {
+    let app = spawn_app().await;
+    let c = campaign(&app, "2030-06-10T09:00:00+00:00").await;
+    app.api(Method::POST, "/api/v1/events", Some(&c.token))
+        .json(&json!({"kind": "consultation", "title": "Brouillon non publié", "starts_at": "2030-07-01T09:00", "ends_at": "2030-07-01T12:00"}))
+        .send()
+        .await
+        .unwrap();
+    app.login_as("organizer").await;
+    let page = app
+        .submit("/profile", "/profile/calendar", &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let url = texts(&page, "#feed-url").pop().expect("the feed address is shown once");
+    let path = &url[url.find("/calendar/").unwrap()..];
+
+    let calendar_app = reqwest::Client::new();
+    let feed = calendar_app.get(app.url(path)).send().await.unwrap();
+    assert_eq!(feed.status(), StatusCode::OK);
+    let body = feed.text().await.unwrap();
+    assert!(body.contains("METHOD:PUBLISH\r\n"));
+    assert!(
+        body.contains("Restitution à Kayes") && !body.contains("Brouillon"),
+        "scheduled events only"
+    );
+    assert!(
+        !app.get("/profile").await.text().await.unwrap().contains(path),
+        "never shown again"
+    );
+
+    app.submit("/profile", "/profile/calendar/revoke", &[]).await;
+    assert_eq!(
+        calendar_app.get(app.url(path)).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+}
