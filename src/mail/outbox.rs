@@ -237,7 +237,7 @@ async fn send_one(
         *slot = Some(mailer.open().await?);
     }
     let envelope = envelope(sender, &message.recipient)?;
-    let name = message.message_id.trim_matches(['<', '>']).replace(['@', '/'], "_");
+    let name = file_name(&message.message_id);
     let connection = slot.as_mut().ok_or_else(|| SendError::transient("no connection"))?;
     let result = connection.send(&envelope, message.body.as_bytes(), &name).await;
     if result.is_err() {
@@ -402,4 +402,60 @@ pub async fn progress(db: &DatabaseConnection, event_id: i32) -> AppResult<Progr
         }
     }
     Ok(progress)
+}
+
+/// One line of the admin's delivery log.
+#[derive(Clone, Debug)]
+pub struct LogEntry {
+    pub id: i32,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: String,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    /// The `.eml` file name when the file transport wrote it.
+    pub file_name: String,
+}
+
+/// The most recent messages, newest first.
+pub async fn recent(
+    db: &DatabaseConnection,
+    paging: crate::domain::paging::PageQuery,
+) -> AppResult<crate::domain::paging::Paged<LogEntry>> {
+    use sea_orm::{PaginatorTrait, QueryOrder};
+    let paginator = outbox_message::Entity::find()
+        .order_by_desc(outbox_message::Column::Id)
+        .paginate(db, paging.per_page());
+    let total = paginator.num_items().await?;
+    let items = paginator
+        .fetch_page(paging.page() - 1)
+        .await?
+        .into_iter()
+        .map(|m| LogEntry {
+            file_name: file_name(&m.message_id),
+            id: m.id,
+            kind: m.kind,
+            recipient: m.recipient,
+            subject: m.subject,
+            status: m.status,
+            attempts: m.attempts,
+            last_error: m.last_error,
+            created_at: m.created_at,
+            sent_at: m.sent_at,
+        })
+        .collect();
+    Ok(crate::domain::paging::Paged {
+        items,
+        total,
+        page: paging.page(),
+        per_page: paging.per_page(),
+    })
+}
+
+/// The file the file transport writes a message to.
+pub fn file_name(message_id: &str) -> String {
+    message_id.trim_matches(['<', '>']).replace(['@', '/'], "_")
 }

@@ -3,6 +3,7 @@
 pub mod actor_import;
 pub mod actors;
 pub mod admin;
+pub mod admin_outbox;
 pub mod auth;
 pub mod auth_extract;
 pub mod csrf;
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(auth::router())
         .merge(admin::router())
+        .merge(admin_outbox::router())
         .merge(profile::router())
         .merge(venues::router())
         .merge(actor_import::router())

@@ -346,3 +346,13 @@ pub fn location(response: &Response) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// The `href` of the elements matching a CSS selector.
+pub fn hrefs(html: &str, selector: &str) -> Vec<String> {
+    let document = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse(selector).expect("valid selector");
+    document
+        .select(&selector)
+        .filter_map(|e| e.value().attr("href").map(str::to_string))
+        .collect()
+}

@@ -664,3 +664,32 @@ async fn an_organizer_subscribes_to_a_private_feed_of_scheduled_events_and_can_r
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn without_a_mail_server_the_admin_reads_the_sent_messages_in_the_app() {
+    let app = spawn_app().await;
+    let c = campaign(&app, "2030-06-10T09:00:00+00:00").await;
+    send(&app, &c).await;
+    wait_for_files(&app.outbox_dir(), 2).await;
+    app.login_as("admin").await;
+    let mut log = String::new();
+    for _ in 0..50 {
+        log = app.get("/admin/outbox").await.text().await.unwrap();
+        if texts(&log, "table.outbox a").len() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let links = crate::helpers::hrefs(&log, "table.outbox a");
+    assert_eq!(links.len(), 2, "{log}");
+    let raw = app.get(&links[0]).await.text().await.unwrap();
+    assert!(raw.contains("METHOD:REQUEST"), "{raw}");
+    assert_eq!(
+        app.get("/admin/outbox/..%2F..%2Fsecret").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let organizer = app.new_browser();
+    let user = app.create_user("orga@example.org", "organizer").await;
+    organizer.login_ok(&user.email).await;
+    assert_eq!(organizer.get(&links[0]).await.status(), StatusCode::FORBIDDEN);
+}
