@@ -32,6 +32,15 @@ pub fn rsvp_token(secret: &[u8], invitation_id: i32, nonce: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..16])
 }
 
+/// The guest's check-in code, for the QR code: derived from the secret, so it needs no storage,
+/// and separate from the answer token, so showing it at the door reveals no answer link.
+pub fn checkin_code(secret: &[u8], invitation_id: i32) -> String {
+    use base64::Engine;
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(format!("checkin:{invitation_id}").as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..16])
+}
+
 /// The answer link of an invitation, creating its nonce on first use.
 async fn rsvp_url<C: ConnectionTrait>(db: &C, ctx: &MailContext, inv: &invitation::Model) -> AppResult<String> {
     let nonce = match &inv.rsvp_nonce {
@@ -148,6 +157,7 @@ async fn queue_message(
         return Ok(());
     };
     let url = rsvp_url(txn, ctx, inv).await?;
+    let checkin_url = format!("{}/checkin/{}", ctx.base_url, checkin_code(&ctx.secret, inv.id));
     let composed = compose::compose(&MailInput {
         kind,
         event,
@@ -156,6 +166,7 @@ async fn queue_message(
         recipient: &recipient,
         response: Response::parse(&inv.response).unwrap_or(Response::None),
         rsvp_url: &url,
+        checkin_url: &checkin_url,
         from: &ctx.from,
         reply_to: ctx.reply_to.as_ref(),
         now: Utc::now(),

@@ -54,6 +54,8 @@ pub struct MailInput<'a> {
     pub recipient: &'a str,
     pub response: Response,
     pub rsvp_url: &'a str,
+    /// What the QR code holds: the guest's check-in link, scanned at the entrance.
+    pub checkin_url: &'a str,
     pub from: &'a Mailbox,
     pub reply_to: Option<&'a Mailbox>,
     pub now: DateTime<Utc>,
@@ -98,6 +100,11 @@ impl MailView<'_> {
 
     pub fn lead(&self) -> &'static str {
         self.lang.t(&format!("mail.lead_{}", self.kind.slug()))
+    }
+
+    /// The answer page with one choice preselected; opening it still changes nothing.
+    pub fn answer_url(&self, answer: &str) -> String {
+        format!("{}?answer={answer}", self.rsvp_url)
     }
 
     pub fn cancelled(&self) -> bool {
@@ -187,6 +194,13 @@ pub fn compose(input: &MailInput<'_>) -> anyhow::Result<ComposedMail> {
                 .body(ics.clone()),
         );
     let attachment = Attachment::new("invite.ics".to_string()).body(ics, ContentType::parse("application/ics")?);
+    let mut mixed = MultiPart::mixed().multipart(alternative).singlepart(attachment);
+    if input.kind != MailKind::Cancellation
+        && let Some(image) = crate::mail::qr::png(input.checkin_url)
+    {
+        mixed =
+            mixed.singlepart(Attachment::new("qr-code.png".to_string()).body(image, ContentType::parse("image/png")?));
+    }
     let mut builder = Message::builder()
         .from(input.from.clone())
         .to(Mailbox::new(
@@ -203,7 +217,7 @@ pub fn compose(input: &MailInput<'_>) -> anyhow::Result<ComposedMail> {
             HeaderName::new_from_ascii_str("Content-Language"),
             lang.code().to_string(),
         ))
-        .multipart(MultiPart::mixed().multipart(alternative).singlepart(attachment))?;
+        .multipart(mixed)?;
     Ok(ComposedMail {
         message_id,
         subject,

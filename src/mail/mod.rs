@@ -2,6 +2,7 @@
 
 pub mod compose;
 pub mod outbox;
+pub mod qr;
 pub mod smtp;
 
 use std::path::PathBuf;

@@ -1,7 +1,7 @@
 //! The invitee's answer page: opening the link shows, only the form's POST records.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -26,6 +26,8 @@ struct AnswerPage {
     page: Page,
     token: String,
     invitation: Invitation,
+    /// The choice the invitee clicked in the email, preselected but not recorded.
+    proposed: String,
     when: String,
     place: String,
 }
@@ -38,7 +40,7 @@ fn page_for(mut page: Page, invitation: &Invitation) -> Page {
     page
 }
 
-fn answer_page(page: Page, token: String, invitation: Invitation) -> Response {
+fn answer_page(page: Page, token: String, invitation: Invitation, proposed: String) -> Response {
     let page = page_for(page, &invitation);
     let when = when_text(&invitation.event, page.lang);
     let place = crate::domain::events::calendar_entry::location(invitation.venue.as_ref());
@@ -46,6 +48,7 @@ fn answer_page(page: Page, token: String, invitation: Invitation) -> Response {
         page,
         token,
         invitation,
+        proposed,
         when,
         place,
     });
@@ -59,9 +62,25 @@ fn answer_page(page: Page, token: String, invitation: Invitation) -> Response {
     response
 }
 
-async fn show_answer(State(state): State<AppState>, page: Page, Path(token): Path<String>) -> AppResult<Response> {
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct AnswerQuery {
+    answer: String,
+}
+
+async fn show_answer(
+    State(state): State<AppState>,
+    page: Page,
+    Path(token): Path<String>,
+    Query(query): Query<AnswerQuery>,
+) -> AppResult<Response> {
     let invitation = rsvp::find(&state.db, &token).await?;
-    Ok(answer_page(page, token, invitation))
+    let proposed = if query.answer.is_empty() {
+        invitation.response.slug().to_string()
+    } else {
+        query.answer
+    };
+    Ok(answer_page(page, token, invitation, proposed))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -86,13 +105,15 @@ async fn record_answer(
             .into_response()),
         Err(AppError::Conflict(_)) => {
             let invitation = rsvp::find(&state.db, &token).await?;
-            let mut response = answer_page(page, token, invitation);
+            let proposed = invitation.response.slug().to_string();
+            let mut response = answer_page(page, token, invitation, proposed);
             *response.status_mut() = StatusCode::CONFLICT;
             Ok(response)
         }
         Err(AppError::Validation(_)) => {
             let invitation = rsvp::find(&state.db, &token).await?;
-            let mut response = answer_page(page, token, invitation);
+            let proposed = invitation.response.slug().to_string();
+            let mut response = answer_page(page, token, invitation, proposed);
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }

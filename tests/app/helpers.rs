@@ -122,6 +122,11 @@ impl TestApp {
         self.start().await;
     }
 
+    /// The database the server uses, for a second process on the same data.
+    pub fn database_url(&self) -> &str {
+        &self.settings.database_url
+    }
+
     /// The folder where the file transport writes messages when no SMTP server is configured.
     pub fn outbox_dir(&self) -> std::path::PathBuf {
         self._data_dir.path().join("outbox")

@@ -91,6 +91,13 @@ pub fn assert_calendar_mail(mail: &Delivered, method: &str) {
         mail.parts
     );
     assert_eq!(mail.parts[5], "application/ics");
+    if method == "REQUEST" {
+        assert_eq!(
+            mail.parts.get(6).map(String::as_str),
+            Some("image/png"),
+            "the QR code for the entrance"
+        );
+    }
     assert_eq!(
         mail.calendar_content_type,
         format!("text/calendar; method={method}; charset=UTF-8")
@@ -351,6 +358,18 @@ async fn opening_the_answer_link_changes_nothing_and_the_form_records_and_change
         assert_eq!(page.status(), StatusCode::OK);
         assert_eq!(page.headers()["cache-control"], "no-store");
     }
+    // The "Accept" button of the email opens the page with that choice ticked, and records nothing.
+    let clicked = invitee
+        .get(&format!("{link}?answer=accepted"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(clicked.contains(r#"value="accepted" checked"#), "link {link}");
+    assert!(
+        awa.text.contains(&format!("{link}?answer=declined")),
+        "three answer links in the email"
+    );
     let page = invitee.get(&link).await.text().await.unwrap();
     assert_eq!(texts(&page, "h1"), ["Restitution à Kayes : femmes, jeunes; et FDS"]);
     assert_eq!(texts(&page, "#current-answer"), ["Pas de réponse"]);

@@ -65,11 +65,8 @@ impl Delivered {
     /// The answer link written in the text part.
     pub fn rsvp_path(&self) -> String {
         let start = self.text.find("/rsvp/").expect("an answer link");
-        self.text[start..]
-            .split_whitespace()
-            .next()
-            .unwrap_or_default()
-            .to_string()
+        let link = self.text[start..].split_whitespace().next().unwrap_or_default();
+        link.split('?').next().unwrap_or_default().to_string()
     }
 
     /// A property of the single VEVENT, as an independent iCalendar parser reads it.
