@@ -15,7 +15,7 @@ use crate::domain::actors::csv_io::{self, COLUMNS, ParsedFile};
 use crate::error::{AppError, AppResult};
 use crate::web::auth_extract::{Organizer, Require};
 use crate::web::errors::render;
-use crate::web::page::{Page, with_flash};
+use crate::web::page::{Page, flash_redirect};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -160,11 +160,12 @@ async fn confirm_import(
                 summary,
             }))
         }
-        Err(AppError::InvalidRows(_)) => Ok((
-            with_flash(jar, "error", "import.has_errors"),
-            Redirect::to(&format!("/actors/import/{id}")),
-        )
-            .into_response()),
+        Err(AppError::InvalidRows(_)) => Ok(flash_redirect(
+            jar,
+            "error",
+            "import.has_errors",
+            &format!("/actors/import/{id}"),
+        )),
         Err(other) => Err(other),
     }
 }

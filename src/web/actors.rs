@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use axum_extra::extract::CookieJar;
@@ -24,7 +24,7 @@ use crate::i18n::Lang;
 use crate::web::auth_extract::{AnyRole, Organizer, Require};
 use crate::web::errors::render;
 use crate::web::forms::FormErrors;
-use crate::web::page::{Page, with_flash};
+use crate::web::page::{Page, flash_redirect};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -227,11 +227,12 @@ async fn create_actor(
     Form(form): Form<ActorForm>,
 ) -> AppResult<Response> {
     match actors::create(&state.db, &form.input()).await {
-        Ok(actor) => Ok((
-            with_flash(jar, "success", "actors.created"),
-            Redirect::to(&format!("/actors/{}", actor.id)),
-        )
-            .into_response()),
+        Ok(actor) => Ok(flash_redirect(
+            jar,
+            "success",
+            "actors.created",
+            &format!("/actors/{}", actor.id),
+        )),
         Err(AppError::Validation(errors)) => Ok(form_page(page, None, form, Some(&errors))),
         Err(other) => Err(other),
     }
@@ -256,11 +257,12 @@ async fn update_actor(
     Form(form): Form<ActorForm>,
 ) -> AppResult<Response> {
     match actors::update(&state.db, id, &form.input()).await {
-        Ok(_) => Ok((
-            with_flash(jar, "success", "actors.updated"),
-            Redirect::to(&format!("/actors/{id}")),
-        )
-            .into_response()),
+        Ok(_) => Ok(flash_redirect(
+            jar,
+            "success",
+            "actors.updated",
+            &format!("/actors/{id}"),
+        )),
         Err(AppError::Validation(errors)) => Ok(form_page(page, Some(id), form, Some(&errors))),
         Err(other) => Err(other),
     }
@@ -273,10 +275,8 @@ async fn delete_actor(
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     match actors::delete(&state.db, id).await {
-        Ok(()) => Ok((with_flash(jar, "success", "actors.deleted"), Redirect::to("/actors")).into_response()),
-        Err(AppError::Conflict(key)) => {
-            Ok((with_flash(jar, "error", &key), Redirect::to(&format!("/actors/{id}"))).into_response())
-        }
+        Ok(()) => Ok(flash_redirect(jar, "success", "actors.deleted", "/actors")),
+        Err(AppError::Conflict(key)) => Ok(flash_redirect(jar, "error", &key, &format!("/actors/{id}"))),
         Err(other) => Err(other),
     }
 }
@@ -307,11 +307,12 @@ async fn merge_actor(
     Form(form): Form<MergeForm>,
 ) -> AppResult<Response> {
     duplicates::merge(&state.db, id, form.other_id).await?;
-    Ok((
-        with_flash(jar, "success", "actors.merged"),
-        Redirect::to(&format!("/actors/{id}")),
-    )
-        .into_response())
+    Ok(flash_redirect(
+        jar,
+        "success",
+        "actors.merged",
+        &format!("/actors/{id}"),
+    ))
 }
 
 async fn export_actors(
@@ -380,15 +381,16 @@ async fn invite_actors(
     };
     let event_id = form.event_id;
     match guests::add(&state.db, event_id, &request).await {
-        Ok(_) => Ok((
-            with_flash(jar, "success", "guests.added"),
-            Redirect::to(&format!("/events/{event_id}#guests")),
-        )
-            .into_response()),
+        Ok(_) => Ok(flash_redirect(
+            jar,
+            "success",
+            "guests.added",
+            &format!("/events/{event_id}#guests"),
+        )),
         Err(AppError::Validation(errors)) => {
             let key = errors.0.values().next().cloned().unwrap_or_default();
             let back = format!("/actors?{}", form.filter().query_string());
-            Ok((with_flash(jar, "error", &key), Redirect::to(&back)).into_response())
+            Ok(flash_redirect(jar, "error", &key, &back))
         }
         Err(other) => Err(other),
     }

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use axum_extra::extract::CookieJar;
@@ -15,7 +15,7 @@ use crate::error::{AppError, AppResult};
 use crate::web::auth_extract::{Admin, Require};
 use crate::web::errors::render;
 use crate::web::forms::FormErrors;
-use crate::web::page::{Page, with_flash};
+use crate::web::page::{Page, flash_redirect};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -78,11 +78,7 @@ async fn add_user(
         password: form.password.clone(),
     };
     match users::create(&state.db, input).await {
-        Ok(_) => Ok((
-            with_flash(jar, "success", "admin.user_created"),
-            Redirect::to("/admin/users"),
-        )
-            .into_response()),
+        Ok(_) => Ok(flash_redirect(jar, "success", "admin.user_created", "/admin/users")),
         Err(AppError::Validation(errors)) => {
             let users = users::list(&state.db).await?;
             let errors = FormErrors::from_fields(&errors, page.lang);
@@ -120,11 +116,7 @@ async fn update_user(
 ) -> AppResult<Response> {
     let active = form.active.is_some();
     match users::update_access(&state.db, &admin.user, id, &form.role, active).await {
-        Ok(_) => Ok((
-            with_flash(jar, "success", "admin.user_updated"),
-            Redirect::to("/admin/users"),
-        )
-            .into_response()),
+        Ok(_) => Ok(flash_redirect(jar, "success", "admin.user_updated", "/admin/users")),
         Err(AppError::Validation(errors)) => {
             let key = errors
                 .0
@@ -132,7 +124,7 @@ async fn update_user(
                 .next()
                 .cloned()
                 .unwrap_or_else(|| "error.validation".into());
-            Ok((with_flash(jar, "error", &key), Redirect::to("/admin/users")).into_response())
+            Ok(flash_redirect(jar, "error", &key, "/admin/users"))
         }
         Err(other) => Err(other),
     }

@@ -20,7 +20,7 @@ use crate::i18n::Lang;
 use crate::web::auth_extract::{MaybeUser, SESSION_COOKIE};
 use crate::web::errors::render;
 use crate::web::forms::{FormErrors, safe_next};
-use crate::web::page::{LANG_COOKIE, Page, with_flash};
+use crate::web::page::{LANG_COOKIE, Page, flash_redirect};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -78,7 +78,7 @@ async fn complete_setup(
     match users::create_first_admin(&state.db, input).await {
         Ok(user) => {
             let jar = start_session(&state, jar, &user).await?;
-            Ok((with_flash(jar, "success", "setup.done"), Redirect::to("/")).into_response())
+            Ok(flash_redirect(jar, "success", "setup.done", "/"))
         }
         Err(AppError::Validation(errors)) => Ok(setup_with_errors(page, form, &errors)),
         Err(other) => Err(other),
@@ -195,7 +195,7 @@ async fn log_out(State(state): State<AppState>, jar: CookieJar) -> AppResult<Res
         sessions::delete(&state.db, cookie.value()).await?;
     }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
-    Ok((with_flash(jar, "info", "login.signed_out"), Redirect::to("/login")).into_response())
+    Ok(flash_redirect(jar, "info", "login.signed_out", "/login"))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -25,7 +25,7 @@ use crate::i18n::Lang;
 use crate::web::auth_extract::{AnyRole, Organizer, Require};
 use crate::web::errors::render;
 use crate::web::forms::{FormErrors, parse_optional_int};
-use crate::web::page::{Page, with_flash};
+use crate::web::page::{Page, flash_redirect, with_flash};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -433,11 +433,12 @@ async fn create_event(
 ) -> AppResult<Response> {
     let (input, parse_errors) = form.parse();
     match events::create(&state.db, &input, parse_errors).await {
-        Ok(event) => Ok((
-            with_flash(jar, "success", "events.created"),
-            Redirect::to(&format!("/events/{}", event.id)),
-        )
-            .into_response()),
+        Ok(event) => Ok(flash_redirect(
+            jar,
+            "success",
+            "events.created",
+            &format!("/events/{}", event.id),
+        )),
         Err(AppError::Validation(errors)) => form_page(&state, page, None, form, Some(&errors)).await,
         Err(other) => Err(other),
     }
@@ -466,11 +467,12 @@ async fn update_event(
     match events::update(&state.db, &ctx, id, &input, parse_errors).await {
         Ok(_) => {
             state.wake_outbox();
-            Ok((
-                with_flash(jar, "success", "events.updated"),
-                Redirect::to(&format!("/events/{id}")),
-            )
-                .into_response())
+            Ok(flash_redirect(
+                jar,
+                "success",
+                "events.updated",
+                &format!("/events/{id}"),
+            ))
         }
         Err(AppError::Validation(errors)) => form_page(&state, page, Some(id), form, Some(&errors)).await,
         Err(other) => Err(other),
@@ -525,33 +527,13 @@ async fn download_ics(
         .into_response())
 }
 
-/// "Add everyone matching" from the event page.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct GuestFilterForm {
-    q: String,
-    category: String,
-    region: String,
-    gender: String,
-    age_group: String,
-    has_email: String,
-}
-
 async fn add_guests(
     State(state): State<AppState>,
     _user: Require<Organizer>,
     jar: CookieJar,
     Path(id): Path<i32>,
-    Form(form): Form<GuestFilterForm>,
+    Form(filter): Form<crate::domain::actors::search::ActorFilter>,
 ) -> AppResult<Response> {
-    let filter = crate::domain::actors::search::ActorFilter {
-        q: form.q,
-        category: form.category,
-        region: form.region,
-        gender: form.gender,
-        age_group: form.age_group,
-        has_email: form.has_email,
-    };
     let request = guests::AddGuests {
         actor_ids: Vec::new(),
         filter: Some(filter),
@@ -574,11 +556,12 @@ async fn remove_guest(
     let ctx = state.mail_context(Some(&user.user))?;
     invitations::remove_guest(&state.db, &ctx, id, invitation).await?;
     state.wake_outbox();
-    Ok((
-        with_flash(jar, "success", "guests.removed"),
-        Redirect::to(&format!("/events/{id}#guests")),
-    )
-        .into_response())
+    Ok(flash_redirect(
+        jar,
+        "success",
+        "guests.removed",
+        &format!("/events/{id}#guests"),
+    ))
 }
 
 async fn send_invitations(

@@ -19,7 +19,7 @@ use crate::i18n::Lang;
 use crate::mail::compose::when_text;
 use crate::web::auth_extract::{Organizer, Require};
 use crate::web::errors::render;
-use crate::web::page::{Page, with_flash};
+use crate::web::page::{Page, flash_redirect, with_flash};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -127,11 +127,12 @@ async fn record_handover(
             .map_err(|_| AppError::BadRequest("date".into()))?
     };
     invitations::record_handover(&state.db, id, invitation, &form.channel, date).await?;
-    Ok((
-        with_flash(jar, "success", "letters.recorded"),
-        Redirect::to(&format!("/events/{id}#guests")),
-    )
-        .into_response())
+    Ok(flash_redirect(
+        jar,
+        "success",
+        "letters.recorded",
+        &format!("/events/{id}#guests"),
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]

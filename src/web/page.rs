@@ -130,3 +130,9 @@ pub fn flash_cookie(kind: &str, key: &str) -> Cookie<'static> {
 pub fn with_flash(jar: CookieJar, kind: &str, key: &str) -> CookieJar {
     jar.add(flash_cookie(kind, key))
 }
+
+/// Redirects after a form, with a one-time message for the next page.
+pub fn flash_redirect(jar: CookieJar, kind: &str, key: &str, to: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (with_flash(jar, kind, key), axum::response::Redirect::to(to)).into_response()
+}

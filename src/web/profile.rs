@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use axum_extra::extract::CookieJar;
@@ -18,7 +18,7 @@ use crate::i18n::Lang;
 use crate::web::auth_extract::{AnyRole, Require};
 use crate::web::errors::render;
 use crate::web::forms::FormErrors;
-use crate::web::page::{Page, with_flash};
+use crate::web::page::{Page, flash_redirect};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -115,11 +115,7 @@ async fn change_password(
     )
     .await
     {
-        Ok(()) => Ok((
-            with_flash(jar, "success", "profile.password_changed"),
-            Redirect::to("/profile"),
-        )
-            .into_response()),
+        Ok(()) => Ok(flash_redirect(jar, "success", "profile.password_changed", "/profile")),
         Err(AppError::Validation(errors)) => profile_page(&state, page, None, &errors).await,
         Err(other) => Err(other),
     }
@@ -152,11 +148,7 @@ async fn revoke_token(
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     api_tokens::revoke(&state.db, current.user.id, id).await?;
-    Ok((
-        with_flash(jar, "success", "profile.token_revoked"),
-        Redirect::to("/profile"),
-    )
-        .into_response())
+    Ok(flash_redirect(jar, "success", "profile.token_revoked", "/profile"))
 }
 
 /// Shows the new feed address once: only its hash is kept.
@@ -176,11 +168,7 @@ async fn revoke_calendar_feed(
     jar: CookieJar,
 ) -> AppResult<Response> {
     calendar_feed::revoke(&state.db, current.user.id).await?;
-    Ok((
-        with_flash(jar, "success", "profile.feed_revoked"),
-        Redirect::to("/profile"),
-    )
-        .into_response())
+    Ok(flash_redirect(jar, "success", "profile.feed_revoked", "/profile"))
 }
 
 /// The feed itself: no session, the secret in the address is the key.

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
 use axum_extra::extract::CookieJar;
@@ -14,7 +14,7 @@ use crate::domain::rsvp::{self, Invitation};
 use crate::error::{AppError, AppResult};
 use crate::mail::compose::when_text;
 use crate::web::errors::render;
-use crate::web::page::{Page, with_flash};
+use crate::web::page::{Page, flash_redirect};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/rsvp/{token}", get(show_answer).post(record_answer))
@@ -98,11 +98,7 @@ async fn record_answer(
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
     match rsvp::answer(&state.db, &token, &form.response, &form.comment, "web").await {
-        Ok(_) => Ok((
-            with_flash(jar, "success", "rsvp.thanks"),
-            Redirect::to(&format!("/rsvp/{token}")),
-        )
-            .into_response()),
+        Ok(_) => Ok(flash_redirect(jar, "success", "rsvp.thanks", &format!("/rsvp/{token}"))),
         Err(AppError::Conflict(_)) => {
             let invitation = rsvp::find(&state.db, &token).await?;
             let proposed = invitation.response.slug().to_string();

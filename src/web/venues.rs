@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use axum_extra::extract::CookieJar;
@@ -16,7 +16,7 @@ use crate::error::{AppError, AppResult, FieldErrors};
 use crate::web::auth_extract::{AnyRole, Organizer, Require};
 use crate::web::errors::render;
 use crate::web::forms::{FormErrors, parse_optional_decimal, parse_optional_int};
-use crate::web::page::{Page, with_flash};
+use crate::web::page::{Page, flash_redirect};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -149,11 +149,12 @@ async fn create_venue(
 ) -> AppResult<Response> {
     let (input, parse_errors) = form.parse();
     match venues::create(&state.db, &input, parse_errors).await {
-        Ok(venue) => Ok((
-            with_flash(jar, "success", "venues.created"),
-            Redirect::to(&format!("/venues/{}", venue.id)),
-        )
-            .into_response()),
+        Ok(venue) => Ok(flash_redirect(
+            jar,
+            "success",
+            "venues.created",
+            &format!("/venues/{}", venue.id),
+        )),
         Err(AppError::Validation(errors)) => Ok(form_page(page, None, form, Some(&errors))),
         Err(other) => Err(other),
     }
@@ -179,11 +180,12 @@ async fn update_venue(
 ) -> AppResult<Response> {
     let (input, parse_errors) = form.parse();
     match venues::update(&state.db, id, &input, parse_errors).await {
-        Ok(_) => Ok((
-            with_flash(jar, "success", "venues.updated"),
-            Redirect::to(&format!("/venues/{id}")),
-        )
-            .into_response()),
+        Ok(_) => Ok(flash_redirect(
+            jar,
+            "success",
+            "venues.updated",
+            &format!("/venues/{id}"),
+        )),
         Err(AppError::Validation(errors)) => Ok(form_page(page, Some(id), form, Some(&errors))),
         Err(other) => Err(other),
     }
@@ -196,5 +198,5 @@ async fn delete_venue(
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     venues::delete(&state.db, id).await?;
-    Ok((with_flash(jar, "success", "venues.deleted"), Redirect::to("/venues")).into_response())
+    Ok(flash_redirect(jar, "success", "venues.deleted", "/venues"))
 }

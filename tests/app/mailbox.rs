@@ -127,7 +127,8 @@ pub fn files_in(dir: &std::path::Path) -> Vec<Vec<u8>> {
 
 /// Waits until the file transport holds at least `n` messages.
 pub async fn wait_for_files(dir: &std::path::Path, n: usize) -> Vec<Delivered> {
-    for _ in 0..200 {
+    // Generous: CI machines are small and run two tests at once.
+    for _ in 0..600 {
         let files = files_in(dir);
         if files.len() >= n {
             return files.iter().map(|f| Delivered::parse(f)).collect();
