@@ -143,36 +143,41 @@ impl Worker {
         }
     }
 
-    /// Claims due messages and sends them, `concurrency` at a time. Returns what happened.
+    /// Sends due messages, `concurrency` at a time, up to a few per lane, and says what happened.
+    ///
+    /// Each lane claims one message just before sending it, so a message is leased only while it
+    /// is really in flight: a slow lane never holds others' messages past their lease, and a crash
+    /// leaves at most one message per lane delivered but unrecorded.
     pub async fn deliver_next_batch(&mut self) -> AppResult<BatchReport> {
-        let lanes = self.slots.len();
-        let claimed = claim(&self.db, lanes * 8, self.settings.lease).await?;
-        if claimed.is_empty() {
-            return Ok(BatchReport::default());
-        }
-        let mut queues: Vec<Vec<Claimed>> = (0..lanes).map(|_| Vec::new()).collect();
-        for (i, message) in claimed.into_iter().enumerate() {
-            queues[i % lanes].push(message);
-        }
+        const PER_LANE: usize = 8;
         let db = &self.db;
         let mailer = &self.mailer;
         let sender = self.sender.as_ref();
         let settings = &self.settings;
-        let results =
-            futures_util::future::join_all(self.slots.iter_mut().zip(queues).map(|(slot, queue)| async move {
-                let mut report = BatchReport::default();
-                for message in queue {
-                    let outcome = send_one(mailer, sender, slot, &message).await;
-                    match record(db, settings, &message, outcome).await {
-                        Ok(Outcome::Sent) => report.sent += 1,
-                        Ok(Outcome::Retrying) => report.retrying += 1,
-                        Ok(Outcome::Failed) => report.failed += 1,
-                        Err(err) => tracing::error!(error = %err, id = message.id, "could not record a delivery"),
+        let results = futures_util::future::join_all(self.slots.iter_mut().map(|slot| async move {
+            let mut report = BatchReport::default();
+            for _ in 0..PER_LANE {
+                let message = match claim(db, 1, settings.lease).await {
+                    Ok(mut claimed) => match claimed.pop() {
+                        Some(message) => message,
+                        None => break,
+                    },
+                    Err(err) => {
+                        tracing::error!(error = %err, "could not claim a message");
+                        break;
                     }
+                };
+                let outcome = send_one(mailer, sender, slot, &message).await;
+                match record(db, settings, &message, outcome).await {
+                    Ok(Outcome::Sent) => report.sent += 1,
+                    Ok(Outcome::Retrying) => report.retrying += 1,
+                    Ok(Outcome::Failed) => report.failed += 1,
+                    Err(err) => tracing::error!(error = %err, id = message.id, "could not record a delivery"),
                 }
-                report
-            }))
-            .await;
+            }
+            report
+        }))
+        .await;
         Ok(results.into_iter().fold(BatchReport::default(), |a, b| BatchReport {
             sent: a.sent + b.sent,
             retrying: a.retrying + b.retrying,

@@ -119,7 +119,12 @@ async fn a_permanent_refusal_marks_that_invitation_failed_with_the_servers_words
 }
 
 /// Spawns the real `toguna` binary on the test's database, sending to the test's SMTP server.
-fn spawn_process(app: &TestApp, server: &SmtpServer, data_dir: &std::path::Path) -> std::process::Child {
+fn spawn_process(
+    app: &TestApp,
+    server: &SmtpServer,
+    data_dir: &std::path::Path,
+    lease_seconds: u32,
+) -> std::process::Child {
     std::process::Command::new(env!("CARGO_BIN_EXE_toguna"))
         .env("DATABASE_URL", app.database_url())
         .env("TOGUNA_BIND", "127.0.0.1:0")
@@ -127,16 +132,20 @@ fn spawn_process(app: &TestApp, server: &SmtpServer, data_dir: &std::path::Path)
         .env("TOGUNA_SMTP_URL", server.url())
         .env("TOGUNA_MAIL_FROM", "Toguna <toguna@example.org>")
         .env("TOGUNA_MAIL_CONCURRENCY", "4")
-        .env("TOGUNA_MAIL_LEASE_SECONDS", "2")
+        .env("TOGUNA_MAIL_LEASE_SECONDS", lease_seconds.to_string())
         .env("TOGUNA_MAIL_RETRY_SECONDS", "0.2")
         .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stderr(
+            std::fs::File::create(data_dir.join("toguna.log"))
+                .map(std::process::Stdio::from)
+                .unwrap_or_else(|_| std::process::Stdio::null()),
+        )
         .spawn()
         .expect("the toguna binary starts")
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_killed_in_the_middle_of_500_invitations_delivers_them_all_after_a_restart() {
     let server = SmtpServer::start().await;
     // This process only queues; a separate `toguna` process delivers and is killed.
@@ -166,14 +175,14 @@ async fn a_server_killed_in_the_middle_of_500_invitations_delivers_them_all_afte
     assert_eq!(queued["queued"], 500);
 
     let data_dir = tempfile::tempdir().unwrap();
-    let mut first = spawn_process(&app, &server, data_dir.path());
+    let mut first = spawn_process(&app, &server, data_dir.path(), 2);
     server.wait_for(100, Duration::from_secs(60)).await;
     first.kill().expect("SIGKILL");
     first.wait().unwrap();
     let at_kill = server.messages().len();
     assert!(at_kill < 500, "killed in the middle ({at_kill} delivered)");
 
-    let mut second = spawn_process(&app, &server, data_dir.path());
+    let mut second = spawn_process(&app, &server, data_dir.path(), 2);
     let mut per_recipient: HashMap<String, usize> = HashMap::new();
     for _ in 0..600 {
         per_recipient.clear();
@@ -194,5 +203,60 @@ async fn a_server_killed_in_the_middle_of_500_invitations_delivers_them_all_afte
     assert!(
         duplicates <= 4,
         "{duplicates} duplicates; at most the worker's concurrency (4) may be in flight at a kill"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_delivering_side_by_side_send_nothing_twice() {
+    let server = SmtpServer::start().await;
+    let url = server.url();
+    // This process delivers too, beside a second `toguna` process on the same database. Leases
+    // are long here: a message may be taken over only after its worker died, which this test
+    // is not about (the test process also runs the SMTP server and can stall it for a moment).
+    let app = spawn_app_with(move |s| {
+        s.smtp_url = Some(url);
+        s.outbox.lease = Duration::from_secs(60);
+    })
+    .await;
+    let token = app.api_token_for("organizer").await;
+    let mut csv = String::from("full_name,category,gender,town,email,consent_contact\n");
+    for i in 0..300 {
+        csv.push_str(&format!(
+            "Invité {i},youth_organization,male,Ségou,guest{i}@example.org,yes\n"
+        ));
+    }
+    assert_eq!(app.import_csv(&token, &csv).await.status(), StatusCode::CREATED);
+    let post = |path: String, body: Value| {
+        let request = app.api(Method::POST, &path, Some(&token)).json(&body);
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let event = post(
+        "/api/v1/events".into(),
+        json!({"kind": "dissemination_workshop", "title": "Restitution à Ségou",
+        "starts_at": "2030-06-10T09:00", "ends_at": "2030-06-10T17:00"}),
+    )
+    .await;
+    let id = event["id"].as_i64().unwrap();
+    post(format!("/api/v1/events/{id}/schedule"), json!({})).await;
+    post(format!("/api/v1/events/{id}/invitations"), json!({"filter": {}})).await;
+
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut other = spawn_process(&app, &server, data_dir.path(), 60);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let queued = post(format!("/api/v1/events/{id}/invitations/send"), json!({})).await;
+    assert_eq!(queued["queued"], 300);
+    server.wait_for(300, Duration::from_secs(60)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    other.kill().ok();
+    other.wait().ok();
+    let mut recipients: Vec<String> = server.messages().into_iter().flat_map(|m| m.to).collect();
+    let total = recipients.len();
+    recipients.sort();
+    recipients.dedup();
+    let log = std::fs::read_to_string(data_dir.path().join("toguna.log")).unwrap_or_default();
+    assert_eq!(
+        (total, recipients.len()),
+        (300, 300),
+        "each invitee exactly once; other process said: {log}"
     );
 }
