@@ -7,7 +7,7 @@ use entity::{actor, invitation};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait, TransactionTrait,
+    QuerySelect, RelationTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -69,7 +69,7 @@ pub async fn add(db: &DatabaseConnection, event_id: i32, request: &AddGuests) ->
     if matches!(event.status, EventStatus::Cancelled | EventStatus::Completed) {
         return Err(AppError::Conflict("events.closed".into()));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut ids = match &request.filter {
         Some(filter) => search::matching_ids(&txn, filter).await?,
         None => request.actor_ids.clone(),
@@ -192,6 +192,20 @@ pub struct GuestStats {
     pub women_share_percent: Option<f64>,
     /// Guests who may not be emailed (no address, or no consent).
     pub not_emailable: u64,
+}
+
+/// How many guests gave each answer (`none`, `accepted`, `tentative`, `declined`).
+pub async fn answers(db: &DatabaseConnection, event_id: i32) -> AppResult<BTreeMap<String, u64>> {
+    let rows: Vec<(String, i64)> = invitation::Entity::find()
+        .select_only()
+        .column(invitation::Column::Response)
+        .column_as(invitation::Column::Id.count(), "n")
+        .filter(invitation::Column::EventId.eq(event_id))
+        .group_by(invitation::Column::Response)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(k, n)| (k, n as u64)).collect())
 }
 
 impl GuestStats {

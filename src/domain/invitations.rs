@@ -7,7 +7,7 @@ use hmac::{Hmac, Mac};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 use sha2::Sha256;
@@ -85,7 +85,7 @@ pub async fn send_invitations(db: &DatabaseConnection, ctx: &MailContext, event_
         return Err(AppError::Conflict("invitations.not_scheduled".into()));
     }
     let venue = venue_of(db, &event).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let guests = invitation::Entity::find()
         .filter(invitation::Column::EventId.eq(event_id))
         .find_also_related(actor::Entity)
@@ -116,7 +116,7 @@ pub async fn resend(db: &DatabaseConnection, ctx: &MailContext, event_id: i32, i
         return Err(AppError::Conflict("invitations.not_scheduled".into()));
     }
     let venue = venue_of(db, &event).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (inv, actor) = invitation::Entity::find_by_id(invitation_id)
         .filter(invitation::Column::EventId.eq(event_id))
         .find_also_related(actor::Entity)
@@ -239,7 +239,7 @@ pub async fn remove_guest(
     event_id: i32,
     invitation_id: i32,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (inv, actor) = invitation::Entity::find_by_id(invitation_id)
         .filter(invitation::Column::EventId.eq(event_id))
         .find_also_related(actor::Entity)
@@ -320,7 +320,7 @@ pub async fn queue_due_reminders(db: &DatabaseConnection, ctx: &MailContext, day
     for model in soon {
         let event = Event::from(model);
         let venue = venue_of(db, &event).await?;
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let due = invitation::Entity::find()
             .filter(invitation::Column::EventId.eq(event.id))
             .filter(invitation::Column::ReminderSentAt.is_null())

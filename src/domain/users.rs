@@ -4,7 +4,7 @@ use chrono::Utc;
 use entity::{app_setting, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -139,7 +139,7 @@ pub async fn create_first_admin(db: &DatabaseConnection, input: NewUser) -> AppR
     };
     let valid = input.validate()?;
     let password_hash = passwords::hash(&valid.password).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if count_in(&txn).await? > 0 {
         return Err(AppError::Conflict("setup.already_done".into()));
     }
@@ -160,7 +160,7 @@ pub async fn create_first_admin(db: &DatabaseConnection, input: NewUser) -> AppR
 pub async fn create(db: &DatabaseConnection, input: NewUser) -> AppResult<User> {
     let valid = input.validate()?;
     let password_hash = passwords::hash(&valid.password).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let created = insert(&txn, &valid, password_hash).await?;
     // A shell-made first account ends the web setup too.
     if app_setting::Entity::find_by_id(SETUP_DONE).one(&txn).await?.is_none() {

@@ -213,6 +213,7 @@ struct ShowPage {
     progress: crate::mail::outbox::Progress,
     /// The server's last error per invitation whose message failed.
     failures: std::collections::HashMap<i32, String>,
+    answers: std::collections::BTreeMap<String, u64>,
     categories: &'static [crate::domain::vocab::ActorCategory],
     genders: &'static [crate::domain::vocab::Gender],
     age_groups: &'static [crate::domain::vocab::AgeGroup],
@@ -296,6 +297,7 @@ async fn show_event(
     let warnings = listing::warnings(&state.db, &event, page.lang).await?;
     let progress = crate::mail::outbox::progress(&state.db, id).await?;
     let failures = invitations::failures(&state.db, id).await?;
+    let answers = guests::answers(&state.db, id).await?;
     Ok(render(&ShowPage {
         page,
         event,
@@ -306,6 +308,7 @@ async fn show_event(
         warnings,
         progress,
         failures,
+        answers,
         categories: crate::domain::vocab::ActorCategory::ALL,
         genders: crate::domain::vocab::Gender::ALL,
         age_groups: crate::domain::vocab::AgeGroup::ALL,
@@ -597,11 +600,20 @@ async fn resend_invitation(
     Ok((jar, Redirect::to(&format!("/events/{id}#guests"))).into_response())
 }
 
-/// Counts for the live progress line of the event page.
+/// Counts for the live lines of the event page: sending progress and answers.
+#[derive(serde::Serialize)]
+struct LiveCounts {
+    #[serde(flatten)]
+    progress: crate::mail::outbox::Progress,
+    answers: std::collections::BTreeMap<String, u64>,
+}
+
 async fn sending_progress(
     State(state): State<AppState>,
     _user: Require<AnyRole>,
     Path(id): Path<i32>,
-) -> AppResult<axum::Json<crate::mail::outbox::Progress>> {
-    Ok(axum::Json(crate::mail::outbox::progress(&state.db, id).await?))
+) -> AppResult<axum::Json<LiveCounts>> {
+    let progress = crate::mail::outbox::progress(&state.db, id).await?;
+    let answers = guests::answers(&state.db, id).await?;
+    Ok(axum::Json(LiveCounts { progress, answers }))
 }

@@ -423,6 +423,14 @@ async fn opening_the_answer_link_changes_nothing_and_the_form_records_and_change
     app.login_as("viewer").await;
     let event_page = app.get(&format!("/events/{}", c.event_id)).await.text().await.unwrap();
     assert!(texts(&event_page, "table.guests td").iter().any(|t| t == "Décline"));
+    assert_eq!(texts(&event_page, "#answers-declined"), ["1"]);
+    let live: Value = app
+        .get(&format!("/events/{}/progress.json", c.event_id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(live["answers"]["declined"].as_u64(), Some(1), "{live}");
 
     // Once the event has started, answers are refused politely and nothing changes.
     let started = chrono::Utc::now() - chrono::Duration::minutes(5);

@@ -4,9 +4,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use entity::{actor, actor_import};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde::Serialize;
 
 use crate::domain::actors::search::ActorFilter;
@@ -293,7 +291,7 @@ pub async fn import(db: &DatabaseConnection, content: &str, all_or_nothing: bool
         .map(|a| a.into_active_model(<actor::ActiveModel as Default>::default()))
         .collect();
     let imported = new_rows.len();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // Batches keep each statement under SQLite's and PostgreSQL's bound-parameter limits.
     let mut rows = new_rows.into_iter().peekable();
     while rows.peek().is_some() {

@@ -7,7 +7,7 @@ use entity::{actor, invitation};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set, TransactionTrait,
+    Set,
 };
 
 use crate::domain::actors::Actor;
@@ -151,7 +151,7 @@ pub async fn merge(db: &DatabaseConnection, kept: i32, absorbed: i32) -> AppResu
         errors.add("other_id", "actors.merge_same");
         return Err(AppError::Validation(errors));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let keeper = actor::Entity::find_by_id(kept)
         .one(&txn)
         .await?

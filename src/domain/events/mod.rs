@@ -7,7 +7,7 @@ mod time_input;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::{event, report, venue};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::vocab::{EventKind, EventStatus};
@@ -265,7 +265,7 @@ pub async fn update(
         || valid.ends_at != existing.ends_at
         || valid.venue_id != existing.venue_id;
     let scheduled = existing.status == EventStatus::Scheduled.slug();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     valid.apply(existing.into()).update(&txn).await?;
     if scheduled && significant {
         invitations::notify_sent_guests(&txn, ctx, id, MailKind::Update).await?;
@@ -348,7 +348,7 @@ pub async fn change_status(db: &DatabaseConnection, ctx: &MailContext, id: i32, 
     if !allowed {
         return Err(AppError::Conflict("events.bad_transition".into()));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut model: event::ActiveModel = existing.into();
     model.status = Set(to.slug().into());
     model.updated_at = Set(Utc::now());
