@@ -143,11 +143,12 @@ impl Worker {
         }
     }
 
-    /// Sends due messages, `concurrency` at a time, up to a few per lane, and says what happened.
+    /// Sends due messages, `concurrency` at a time, and says what happened.
     ///
-    /// Each lane claims one message just before sending it, so a message is leased only while it
-    /// is really in flight: a slow lane never holds others' messages past their lease, and a crash
-    /// leaves at most one message per lane delivered but unrecorded.
+    /// Each lane claims a few messages for itself and sends them one after the other, so the
+    /// lease covers only a short run of sends (far below the default two minutes), and a crash
+    /// leaves at most one delivered-but-unrecorded message per lane: the others claimed with it
+    /// were not sent, and go out again once their lease expires.
     pub async fn deliver_next_batch(&mut self) -> AppResult<BatchReport> {
         const PER_LANE: usize = 8;
         let db = &self.db;
@@ -156,17 +157,14 @@ impl Worker {
         let settings = &self.settings;
         let results = futures_util::future::join_all(self.slots.iter_mut().map(|slot| async move {
             let mut report = BatchReport::default();
-            for _ in 0..PER_LANE {
-                let message = match claim(db, 1, settings.lease).await {
-                    Ok(mut claimed) => match claimed.pop() {
-                        Some(message) => message,
-                        None => break,
-                    },
-                    Err(err) => {
-                        tracing::error!(error = %err, "could not claim a message");
-                        break;
-                    }
-                };
+            let claimed = match claim(db, PER_LANE, settings.lease).await {
+                Ok(claimed) => claimed,
+                Err(err) => {
+                    tracing::error!(error = %err, "could not claim messages");
+                    return report;
+                }
+            };
+            for message in claimed {
                 let outcome = send_one(mailer, sender, slot, &message).await;
                 match record(db, settings, &message, outcome).await {
                     Ok(Outcome::Sent) => report.sent += 1,
