@@ -60,12 +60,7 @@ impl ListPage {
 
     /// The filter as a query-string prefix for pager links ("q=keita&" or "").
     fn pager_query(&self) -> String {
-        let filter = self.filter.query_string();
-        if filter.is_empty() {
-            filter
-        } else {
-            format!("{filter}&")
-        }
+        crate::web::forms::pager_prefix(self.filter.query_string())
     }
 }
 

@@ -87,12 +87,7 @@ impl ListPage {
     }
 
     fn pager_query(&self) -> String {
-        let filter = self.filter.query_string();
-        if filter.is_empty() {
-            filter
-        } else {
-            format!("{filter}&")
-        }
+        crate::web::forms::pager_prefix(self.filter.query_string())
     }
 }
 

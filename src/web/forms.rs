@@ -54,6 +54,15 @@ pub fn parse_optional_decimal(raw: &str, field: &str, errors: &mut FieldErrors) 
     }
 }
 
+/// A filter's query string as the prefix of pager links: "q=keita&", or "" without filters.
+pub fn pager_prefix(filter: String) -> String {
+    if filter.is_empty() {
+        filter
+    } else {
+        format!("{filter}&")
+    }
+}
+
 /// Only same-site paths are followed after sign-in, never another host.
 pub fn safe_next(next: &str) -> &str {
     if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
