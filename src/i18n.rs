@@ -70,8 +70,21 @@ impl Lang {
 
 type Catalog = BTreeMap<String, String>;
 
-static FR: LazyLock<Catalog> = LazyLock::new(|| parse_catalog(include_str!("../locales/fr.toml")));
-static EN: LazyLock<Catalog> = LazyLock::new(|| parse_catalog(include_str!("../locales/en.toml")));
+/// The catalog files of one language: the core file, then one file per feature area.
+macro_rules! catalog_files {
+    ($lang:literal) => {
+        [
+            ("", include_str!(concat!("../locales/", $lang, ".toml"))),
+            ("checkin", include_str!(concat!("../locales/", $lang, "/checkin.toml"))),
+            ("stats", include_str!(concat!("../locales/", $lang, "/stats.toml"))),
+            ("debates", include_str!(concat!("../locales/", $lang, "/debates.toml"))),
+            ("reports", include_str!(concat!("../locales/", $lang, "/reports.toml"))),
+        ]
+    };
+}
+
+static FR: LazyLock<Catalog> = LazyLock::new(|| parse_catalogs(&catalog_files!("fr")));
+static EN: LazyLock<Catalog> = LazyLock::new(|| parse_catalogs(&catalog_files!("en")));
 
 /// The flattened catalog of one language: `section.key` → text.
 pub fn catalog(lang: Lang) -> &'static Catalog {
@@ -81,11 +94,23 @@ pub fn catalog(lang: Lang) -> &'static Catalog {
     }
 }
 
-fn parse_catalog(source: &str) -> Catalog {
+fn parse_catalogs(files: &[(&str, &str)]) -> Catalog {
     // The catalogs are compiled in and checked by unit tests, so a broken one is a build defect.
-    let table: toml::Table = toml::from_str(source).expect("message catalog is valid TOML");
     let mut flat = Catalog::new();
-    flatten("", &table, &mut flat);
+    for (name, source) in files {
+        let table: toml::Table =
+            toml::from_str(source).unwrap_or_else(|e| panic!("message catalog {name:?} is valid TOML: {e}"));
+        let before = flat.len();
+        let mut part = Catalog::new();
+        flatten("", &table, &mut part);
+        let expected = before + part.len();
+        flat.extend(part);
+        assert_eq!(
+            flat.len(),
+            expected,
+            "catalog file {name:?} redefines a key of another file"
+        );
+    }
     flat
 }
 

@@ -8,6 +8,7 @@ mod m20261129_000003_actors;
 mod m20261129_000004_events;
 mod m20261129_000005_mail;
 mod m20261129_000006_reminders_feeds;
+mod m20261129_000007_event_day;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_events::Migration),
             Box::new(m20261129_000005_mail::Migration),
             Box::new(m20261129_000006_reminders_feeds::Migration),
+            Box::new(m20261129_000007_event_day::Migration),
         ]
     }
 }

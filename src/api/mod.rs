@@ -1,8 +1,12 @@
 //! The JSON API under `/api/v1`, its OpenAPI document and the health check.
 
 mod actors;
+mod attendance;
+mod attendance_stats;
+mod debates;
 mod events;
 mod json;
+mod reports;
 mod venues;
 
 use axum::extract::State;
@@ -59,6 +63,10 @@ pub fn router() -> Router<AppState> {
         .merge(venues::router())
         .merge(actors::router())
         .merge(events::router())
+        .merge(attendance::router())
+        .merge(attendance_stats::router())
+        .merge(debates::router())
+        .merge(reports::router())
         .split_for_parts();
     let openapi = std::sync::Arc::new(openapi);
     router

@@ -2,7 +2,9 @@
 
 pub mod actors;
 pub mod api_tokens;
+pub mod attendance;
 pub mod calendar_feed;
+pub mod debates;
 pub mod events;
 pub mod guests;
 pub mod invitations;
@@ -12,6 +14,7 @@ pub mod passwords;
 pub mod reports;
 pub mod rsvp;
 pub mod secrets;
+pub mod sections;
 pub mod sessions;
 pub mod text;
 pub mod users;

@@ -54,6 +54,16 @@ impl Role {
     pub fn is_admin(self) -> bool {
         self == Role::Admin
     }
+
+    /// Debate notes and outcomes: rapporteurs, and organizers who take notes in small teams.
+    pub fn can_record_debates(self) -> bool {
+        matches!(self, Role::Admin | Role::Organizer | Role::Rapporteur)
+    }
+
+    /// Deciding outcomes, editing report sections, publishing versions.
+    pub fn can_edit_reports(self) -> bool {
+        matches!(self, Role::Admin | Role::Editor)
+    }
 }
 
 /// A signed-in person as the rest of the app sees them (no password hash).

@@ -111,6 +111,53 @@ vocabulary!(Delivery, "delivery", {
     NotApplicable => "not_applicable",
 });
 
+vocabulary!(
+    /// What a debate produced (DESIGN §3).
+    OutcomeKind, "outcome_kind", {
+    Endorsement => "endorsement",
+    Objection => "objection",
+    Amendment => "amendment",
+    NewRecommendation => "new_recommendation",
+    Question => "question",
+    Testimony => "testimony",
+});
+
+vocabulary!(
+    /// How much of the room agreed with an outcome.
+    Agreement, "agreement", {
+    Consensus => "consensus",
+    Majority => "majority",
+    Divided => "divided",
+    Minority => "minority",
+});
+
+vocabulary!(
+    /// Where an outcome stands with the editors.
+    OutcomeStatus, "outcome_status", {
+    Open => "open",
+    Accepted => "accepted",
+    Rejected => "rejected",
+    Deferred => "deferred",
+});
+
+vocabulary!(
+    /// What a report section holds.
+    SectionKind, "section_kind", {
+    Context => "context",
+    Finding => "finding",
+    Recommendation => "recommendation",
+});
+
+vocabulary!(
+    /// How a presence was recorded.
+    CheckinMethod, "checkin_method", {
+    List => "list",
+    Qr => "qr",
+    WalkIn => "walk_in",
+    Headcount => "headcount",
+    Paper => "paper",
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +200,31 @@ mod tests {
         check(Channel::ALL, Channel::slug, Channel::parse, Channel::label_key);
         check(Response::ALL, Response::slug, Response::parse, Response::label_key);
         check(Delivery::ALL, Delivery::slug, Delivery::parse, Delivery::label_key);
+        check(
+            OutcomeKind::ALL,
+            OutcomeKind::slug,
+            OutcomeKind::parse,
+            OutcomeKind::label_key,
+        );
+        check(Agreement::ALL, Agreement::slug, Agreement::parse, Agreement::label_key);
+        check(
+            OutcomeStatus::ALL,
+            OutcomeStatus::slug,
+            OutcomeStatus::parse,
+            OutcomeStatus::label_key,
+        );
+        check(
+            SectionKind::ALL,
+            SectionKind::slug,
+            SectionKind::parse,
+            SectionKind::label_key,
+        );
+        check(
+            CheckinMethod::ALL,
+            CheckinMethod::slug,
+            CheckinMethod::parse,
+            CheckinMethod::label_key,
+        );
     }
 
     #[test]

@@ -120,6 +120,22 @@ impl Policy for Organizer {
     }
 }
 
+/// Admins, organizers and rapporteurs: debate notes and outcomes.
+pub struct Recorder;
+impl Policy for Recorder {
+    fn allows(role: Role) -> bool {
+        role.can_record_debates()
+    }
+}
+
+/// Admins and editors: outcome decisions, report sections and versions.
+pub struct Editor;
+impl Policy for Editor {
+    fn allows(role: Role) -> bool {
+        role.can_edit_reports()
+    }
+}
+
 /// Admins only: accounts and settings.
 pub struct Admin;
 impl Policy for Admin {

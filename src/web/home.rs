@@ -1,9 +1,8 @@
-//! The start page, the stylesheet and the plain health check.
+//! The start page.
 
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
@@ -15,9 +14,7 @@ use crate::web::errors::render;
 use crate::web::page::Page;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(show_home))
-        .route("/static/app.css", get(stylesheet))
+    Router::new().route("/", get(show_home))
 }
 
 #[derive(Template)]
@@ -37,14 +34,4 @@ async fn show_home(State(state): State<AppState>, MaybeUser(current): MaybeUser,
         return Ok(Redirect::to(target).into_response());
     }
     Ok(render(&HomePage { page }))
-}
-
-async fn stylesheet() -> impl IntoResponse {
-    (
-        [
-            (CONTENT_TYPE, "text/css; charset=utf-8"),
-            (CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        include_str!("../../static/app.css"),
-    )
 }

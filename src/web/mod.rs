@@ -4,9 +4,13 @@ pub mod actor_import;
 pub mod actors;
 pub mod admin;
 pub mod admin_outbox;
+pub mod assets;
+pub mod attendance_stats;
 pub mod auth;
 pub mod auth_extract;
+pub mod checkin;
 pub mod csrf;
+pub mod debates;
 pub mod errors;
 pub mod events;
 pub mod forms;
@@ -25,6 +29,7 @@ use crate::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(home::router())
+        .merge(assets::router())
         .merge(auth::router())
         .merge(admin::router())
         .merge(admin_outbox::router())
@@ -35,4 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(events::router())
         .merge(rsvp::router())
         .merge(letters::router())
+        .merge(checkin::router())
+        .merge(attendance_stats::router())
+        .merge(debates::router())
 }

@@ -47,6 +47,14 @@ impl Page {
         self.user.as_ref().is_some_and(|u| u.role.can_organize())
     }
 
+    pub fn can_record_debates(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role.can_record_debates())
+    }
+
+    pub fn can_edit_reports(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role.can_edit_reports())
+    }
+
     pub fn is_admin(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.role.is_admin())
     }

@@ -5,7 +5,10 @@ mod mailbox;
 
 mod actors;
 mod api_auth;
+mod attendance_stats;
+mod checkin;
 mod csrf;
+mod debates;
 mod delivery;
 mod events;
 mod invitations;

@@ -28,6 +28,10 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/events/{id}/invitations"),
     ("delete", "/api/v1/events/{id}/invitations/{inv}"),
     ("post", "/api/v1/events/{id}/invitations/send"),
+    // attendance (check-in)
+    // attendance statistics
+    // debates
+    // reports
 ];
 
 #[tokio::test]

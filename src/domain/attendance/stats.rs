@@ -1,0 +1,1 @@
+//! Attendance figures: invited vs present, disaggregated, with small cells hidden where published.

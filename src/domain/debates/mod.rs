@@ -1,0 +1,1 @@
+//! Debate records of an event: rapporteurs' notes and structured outcomes.

@@ -1,0 +1,1 @@
+//! The ordered sections of a report.

@@ -1,0 +1,1 @@
+// checkin.js: the offline-capable check-in page.

@@ -1,0 +1,1 @@
+// notes.js: autosave of debate notes (server and local drafts).

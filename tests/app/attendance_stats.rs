@@ -1,0 +1,1 @@
+//! Attendance statistics: breakdowns, totals, small-cell suppression, charts and exports.

@@ -1,0 +1,1 @@
+//! Debate records: notes with autosave, outcomes, roles and the completed-event lock.
