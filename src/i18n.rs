@@ -79,6 +79,7 @@ macro_rules! catalog_files {
             ("stats", include_str!(concat!("../locales/", $lang, "/stats.toml"))),
             ("debates", include_str!(concat!("../locales/", $lang, "/debates.toml"))),
             ("reports", include_str!(concat!("../locales/", $lang, "/reports.toml"))),
+            ("review", include_str!(concat!("../locales/", $lang, "/review.toml"))),
         ]
     };
 }

@@ -63,6 +63,8 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), web::csrf::protect))
         .layer(middleware::from_fn(web::errors::render_html_errors))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // Pages such as a 1,000-guest check-in list travel gzipped over a hall's slow link.
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),

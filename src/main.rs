@@ -91,6 +91,18 @@ async fn main() -> anyhow::Result<()> {
                 "Demo campaign ready: {} actors imported, {} venues and {} events created, {} guests added.",
                 summary.actors_imported, summary.venues_created, summary.events_created, summary.guests_added
             );
+            if summary.outcomes > 0 {
+                println!(
+                    "The first workshop is completed: {} people present, {} outcomes recorded on {} report sections.",
+                    summary.present, summary.outcomes, summary.sections
+                );
+            }
+            if summary.decisions > 0 {
+                println!(
+                    "Version 1 of the report is published; {} outcomes of the workshop are decided, the rest wait in the review inbox.",
+                    summary.decisions
+                );
+            }
             Ok(())
         }
         Command::User {

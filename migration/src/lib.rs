@@ -9,6 +9,7 @@ mod m20261129_000004_events;
 mod m20261129_000005_mail;
 mod m20261129_000006_reminders_feeds;
 mod m20261129_000007_event_day;
+mod m20261129_000008_report_versions;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_mail::Migration),
             Box::new(m20261129_000006_reminders_feeds::Migration),
             Box::new(m20261129_000007_event_day::Migration),
+            Box::new(m20261129_000008_report_versions::Migration),
         ]
     }
 }

@@ -32,13 +32,40 @@ pub fn rsvp_token(secret: &[u8], invitation_id: i32, nonce: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..16])
 }
 
-/// The guest's check-in code, for the QR code: derived from the secret, so it needs no storage,
-/// and separate from the answer token, so showing it at the door reveals no answer link.
+/// The guest's check-in code, for the QR code: the invitation id and a MAC by the server secret,
+/// so it needs no storage and cannot be forged, and separate from the answer token, so showing it
+/// at the door reveals no answer link. The code alone admits nobody: an organizer must scan it.
 pub fn checkin_code(secret: &[u8], invitation_id: i32) -> String {
     use base64::Engine;
+    let mut bytes = invitation_id.to_be_bytes().to_vec();
+    bytes.extend_from_slice(&checkin_mac(secret, invitation_id)[..12]);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The invitation a check-in code stands for, if the code is genuine.
+pub fn parse_checkin_code(secret: &[u8], code: &str) -> Option<i32> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(code.trim())
+        .ok()?;
+    if bytes.len() != 16 {
+        return None;
+    }
+    let invitation_id = i32::from_be_bytes(bytes[..4].try_into().ok()?);
+    let expected = checkin_mac(secret, invitation_id);
+    // Constant-time comparison, so the code cannot be guessed byte by byte.
+    let same = expected[..12]
+        .iter()
+        .zip(&bytes[4..])
+        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+        == 0;
+    same.then_some(invitation_id)
+}
+
+fn checkin_mac(secret: &[u8], invitation_id: i32) -> Vec<u8> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
     mac.update(format!("checkin:{invitation_id}").as_bytes());
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..16])
+    mac.finalize().into_bytes().to_vec()
 }
 
 /// The answer link of an invitation, creating its nonce on first use.
@@ -355,6 +382,9 @@ pub struct Letter {
     pub invitation_id: i32,
     pub actor: Actor,
     pub rsvp_url: String,
+    /// What the entrance QR code holds, and the code printed under it for typing by hand.
+    pub checkin_url: String,
+    pub checkin_code: String,
 }
 
 /// Letters for the chosen guests, or for every guest who cannot be emailed.
@@ -380,10 +410,13 @@ pub async fn letters(
             continue;
         }
         let rsvp_url = rsvp_url(db, ctx, &inv).await?;
+        let checkin_code = checkin_code(&ctx.secret, inv.id);
         letters.push(Letter {
             invitation_id: inv.id,
             actor,
             rsvp_url,
+            checkin_url: format!("{}/checkin/{checkin_code}", ctx.base_url),
+            checkin_code,
         });
     }
     Ok(letters)

@@ -19,4 +19,5 @@ pub mod sessions;
 pub mod text;
 pub mod users;
 pub mod venues;
+pub mod versions;
 pub mod vocab;

@@ -1,6 +1,9 @@
 //! Page numbers and sizes for long lists, and the list envelope of the API.
 
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, Select};
 use serde::{Deserialize, Serialize};
+
+use crate::error::AppResult;
 
 pub const DEFAULT_PER_PAGE: u64 = 50;
 pub const MAX_PER_PAGE: u64 = 200;
@@ -46,4 +49,22 @@ impl<T> Paged<T> {
     pub fn has_next(&self) -> bool {
         self.page < self.pages()
     }
+}
+
+/// One page of a query's rows, as the API's list envelope.
+pub async fn fetch_page<E, T>(db: &DatabaseConnection, select: Select<E>, paging: PageQuery) -> AppResult<Paged<T>>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+    T: From<E::Model>,
+{
+    let paginator = select.paginate(db, paging.per_page());
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(paging.page() - 1).await?;
+    Ok(Paged {
+        items: items.into_iter().map(T::from).collect(),
+        total,
+        page: paging.page(),
+        per_page: paging.per_page(),
+    })
 }

@@ -58,6 +58,20 @@ pub fn like_contains(needle: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// A slug of one vocabulary, or `validation.required` / `validation.choice` on `field`.
+pub fn choice<T>(raw: &str, parse: fn(&str) -> Option<T>, field: &str, errors: &mut FieldErrors) -> Option<T> {
+    let value = parse(raw);
+    if value.is_none() {
+        let key = if raw.trim().is_empty() {
+            "validation.required"
+        } else {
+            "validation.choice"
+        };
+        errors.add(field, key);
+    }
+    value
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -124,19 +124,11 @@ impl VenueInput {
 }
 
 pub async fn list(db: &DatabaseConnection, paging: PageQuery) -> AppResult<Paged<Venue>> {
-    let paginator = venue::Entity::find()
+    let query = venue::Entity::find()
         .order_by_asc(venue::Column::Region)
         .order_by_asc(venue::Column::Name)
-        .order_by_asc(venue::Column::Id)
-        .paginate(db, paging.per_page());
-    let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(paging.page() - 1).await?;
-    Ok(Paged {
-        items: items.into_iter().map(Venue::from).collect(),
-        total,
-        page: paging.page(),
-        per_page: paging.per_page(),
-    })
+        .order_by_asc(venue::Column::Id);
+    crate::domain::paging::fetch_page(db, query, paging).await
 }
 
 pub async fn get<C: sea_orm::ConnectionTrait>(db: &C, id: i32) -> AppResult<Venue> {

@@ -20,6 +20,7 @@ const STYLESHEET: &str = concat!(
     include_str!("../../static/css/stats.css"),
     include_str!("../../static/css/debates.css"),
     include_str!("../../static/css/reports.css"),
+    include_str!("../../static/css/review.css"),
 );
 
 /// Scripts are small and only loaded by the pages that need them.

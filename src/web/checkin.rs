@@ -1,9 +1,498 @@
-//! Check-in pages: the guest list, QR codes, walk-ins, the headcount grid and paper sheets.
+//! Check-in pages: the guest list at the door, marks sent by its script, walk-ins, the headcount grid and QR codes.
 
-use axum::Router;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use serde::Deserialize;
 
 use crate::AppState;
+use crate::domain::attendance::record::{self, Headcount, HeadcountCell, Mark, WalkIn};
+use crate::domain::attendance::roster::{self, RosterEntry};
+use crate::domain::attendance::{self, Attendance};
+use crate::domain::events::{self, Event};
+use crate::domain::invitations;
+use crate::domain::venues;
+use crate::domain::vocab::{ActorCategory, AgeGroup, Gender};
+use crate::error::{AppError, AppResult};
+use crate::web::auth_extract::{Organizer, Require};
+use crate::web::errors::render;
+use crate::web::forms::FormErrors;
+use crate::web::page::{Page, flash_redirect};
+
+/// Remembers which event this phone is checking in, so a QR code of another event is caught.
+const CHECKIN_EVENT_COOKIE: &str = "toguna_checkin_event";
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/events/{id}/checkin", get(show_checkin))
+        .route("/events/{id}/checkin/marks", post(post_mark))
+        .route("/events/{id}/checkin/guests/{invitation}", post(toggle_guest))
+        .route("/events/{id}/checkin/walk-in", post(add_walk_in))
+        .route("/events/{id}/checkin/walk-ins/{attendance}/undo", post(undo_walk_in))
+        .route(
+            "/events/{id}/checkin/headcount",
+            get(show_headcount).post(post_headcount),
+        )
+        .route("/events/{id}/checkin/code", post(enter_code))
+        .route("/checkin/{code}", get(show_code).post(confirm_code))
+}
+
+#[derive(Template)]
+#[template(path = "checkin/show.html")]
+struct CheckinPage {
+    page: Page,
+    event: Event,
+    region: String,
+    query: String,
+    roster: Vec<RosterEntry>,
+    invited: usize,
+    guests_present: usize,
+    present: i64,
+    walk_ins: Vec<Attendance>,
+    errors: FormErrors,
+}
+
+impl CheckinPage {
+    fn genders(&self) -> &'static [Gender] {
+        Gender::ALL
+    }
+    fn age_groups(&self) -> &'static [AgeGroup] {
+        AgeGroup::ALL
+    }
+    fn categories(&self) -> &'static [ActorCategory] {
+        ActorCategory::ALL
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SearchQuery {
+    q: String,
+}
+
+async fn checkin_page(state: &AppState, page: Page, id: i32, query: String, errors: FormErrors) -> AppResult<Response> {
+    let event = attendance::open_event(&state.db, id).await?;
+    let region = match event.venue_id {
+        Some(v) => venues::get(&state.db, v).await?.region,
+        None => String::new(),
+    };
+    let everyone = roster::roster(&state.db, id).await?;
+    let invited = everyone.len();
+    let guests_present = everyone.iter().filter(|g| g.present.is_some()).count();
+    let roster = roster::search(everyone, &query);
+    let present = attendance::present_count(&state.db, id).await?;
+    let walk_ins = attendance::walk_ins(&state.db, id, 20).await?;
+    Ok(render(&CheckinPage {
+        page,
+        event,
+        region,
+        query,
+        roster,
+        invited,
+        guests_present,
+        present,
+        walk_ins,
+        errors,
+    }))
+}
+
+async fn show_checkin(
+    State(state): State<AppState>,
+    _user: Require<Organizer>,
+    page: Page,
+    jar: CookieJar,
+    Path(id): Path<i32>,
+    Query(search): Query<SearchQuery>,
+) -> AppResult<Response> {
+    let response = checkin_page(&state, page, id, search.q, FormErrors::default()).await?;
+    let cookie = Cookie::build((CHECKIN_EVENT_COOKIE, id.to_string()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .build();
+    Ok((jar.add(cookie), response).into_response())
+}
+
+/// The page's script sends each mark here (session and CSRF header, like a form); JSON in and out.
+async fn post_mark(
+    State(state): State<AppState>,
+    user: Require<Organizer>,
+    Path(id): Path<i32>,
+    crate::api::ApiJson(mark): crate::api::ApiJson<Mark>,
+) -> AppResult<(StatusCode, Json<record::MarkResult>)> {
+    let result = record::apply(&state.db, &state.settings.secret, id, Some(user.user.id), &mark).await?;
+    let status = if result.repeated() {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(result)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct GuestForm {
+    undo: String,
+    q: String,
+}
+
+/// Without script: one form per guest, present or undo.
+async fn toggle_guest(
+    State(state): State<AppState>,
+    user: Require<Organizer>,
+    jar: CookieJar,
+    Path((id, invitation)): Path<(i32, i32)>,
+    Form(form): Form<GuestForm>,
+) -> AppResult<Response> {
+    let undo = !form.undo.is_empty();
+    let mark = Mark {
+        invitation_id: Some(invitation),
+        undo,
+        ..Default::default()
+    };
+    let result = record::apply(&state.db, &state.settings.secret, id, Some(user.user.id), &mark).await?;
+    let key = match (undo, result.already_present) {
+        (true, _) => "checkin.undone",
+        (false, true) => "checkin.already_present",
+        (false, false) => "checkin.marked",
+    };
+    Ok(flash_redirect(jar, "success", key, &back_to_list(id, &form.q)))
+}
+
+fn back_to_list(id: i32, query: &str) -> String {
+    if query.is_empty() {
+        format!("/events/{id}/checkin")
+    } else {
+        let q: String = url::form_urlencoded::byte_serialize(query.as_bytes()).collect();
+        format!("/events/{id}/checkin?q={q}")
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct WalkInForm {
+    full_name: String,
+    organization: String,
+    gender: String,
+    age_group: String,
+    category: String,
+    region: String,
+}
+
+async fn add_walk_in(
+    State(state): State<AppState>,
+    user: Require<Organizer>,
+    page: Page,
+    jar: CookieJar,
+    Path(id): Path<i32>,
+    Form(form): Form<WalkInForm>,
+) -> AppResult<Response> {
+    let mark = Mark {
+        walk_in: Some(WalkIn {
+            full_name: Some(form.full_name),
+            organization: Some(form.organization),
+            gender: form.gender,
+            age_group: form.age_group,
+            category: form.category,
+            region: Some(form.region),
+        }),
+        ..Default::default()
+    };
+    match record::apply(&state.db, &state.settings.secret, id, Some(user.user.id), &mark).await {
+        Ok(_) => Ok(flash_redirect(
+            jar,
+            "success",
+            "checkin.walk_in_added",
+            &format!("/events/{id}/checkin"),
+        )),
+        Err(AppError::Validation(errors)) => {
+            let errors = FormErrors::from_fields(&errors, page.lang);
+            let mut response = checkin_page(&state, page, id, String::new(), errors).await?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn undo_walk_in(
+    State(state): State<AppState>,
+    user: Require<Organizer>,
+    jar: CookieJar,
+    Path((id, attendance_id)): Path<(i32, i32)>,
+) -> AppResult<Response> {
+    let mark = Mark {
+        attendance_id: Some(attendance_id),
+        undo: true,
+        ..Default::default()
+    };
+    record::apply(&state.db, &state.settings.secret, id, Some(user.user.id), &mark).await?;
+    Ok(flash_redirect(
+        jar,
+        "success",
+        "checkin.undone",
+        &format!("/events/{id}/checkin"),
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "checkin/headcount.html")]
+struct HeadcountPage {
+    page: Page,
+    event: Event,
+    region: String,
+    errors: FormErrors,
+    /// The grid's columns: gender × age group.
+    columns: Vec<(Gender, AgeGroup)>,
+}
+
+impl HeadcountPage {
+    fn categories(&self) -> &'static [ActorCategory] {
+        ActorCategory::ALL
+    }
+}
+
+/// Columns of the grid: women and men by age group, then people whose gender or age was not noted.
+fn grid_columns() -> Vec<(Gender, AgeGroup)> {
+    let mut columns = Vec::new();
+    for gender in [Gender::Female, Gender::Male] {
+        for age in [AgeGroup::Youth, AgeGroup::Adult, AgeGroup::Elder] {
+            columns.push((gender, age));
+        }
+    }
+    columns.push((Gender::Unspecified, AgeGroup::Unspecified));
+    columns
+}
+
+async fn headcount_page(state: &AppState, page: Page, id: i32, errors: FormErrors) -> AppResult<Response> {
+    let event = attendance::open_event(&state.db, id).await?;
+    let region = match event.venue_id {
+        Some(v) => venues::get(&state.db, v).await?.region,
+        None => String::new(),
+    };
+    Ok(render(&HeadcountPage {
+        page,
+        event,
+        region,
+        errors,
+        columns: grid_columns(),
+    }))
+}
+
+async fn show_headcount(
+    State(state): State<AppState>,
+    _user: Require<Organizer>,
+    page: Page,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
+    headcount_page(&state, page, id, FormErrors::default()).await
+}
+
+/// The grid arrives as `region`, `client_id` and `c.<category>.<gender>.<age_group>` counts.
+async fn post_headcount(
+    State(state): State<AppState>,
+    user: Require<Organizer>,
+    page: Page,
+    jar: CookieJar,
+    Path(id): Path<i32>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let mut headcount = Headcount::default();
+    let mut client_id = None;
+    let mut bad_numbers = crate::error::FieldErrors::new();
+    for (name, value) in fields {
+        if name == "region" {
+            headcount.region = Some(value);
+        } else if name == "client_id" {
+            client_id = Some(value).filter(|v| !v.trim().is_empty());
+        } else if let Some(cell) = name.strip_prefix("c.") {
+            let parts: Vec<&str> = cell.split('.').collect();
+            let value = value.trim();
+            if parts.len() != 3 || value.is_empty() {
+                continue;
+            }
+            match value.parse::<i64>() {
+                Ok(count) => headcount.cells.push(HeadcountCell {
+                    category: parts[0].into(),
+                    gender: parts[1].into(),
+                    age_group: parts[2].into(),
+                    count,
+                }),
+                Err(_) => bad_numbers.add(&name, "validation.whole_number"),
+            }
+        }
+    }
+    let outcome = match bad_numbers.into_result(()) {
+        Ok(()) => {
+            let mark = Mark {
+                client_id,
+                headcount: Some(headcount),
+                ..Default::default()
+            };
+            record::apply(&state.db, &state.settings.secret, id, Some(user.user.id), &mark).await
+        }
+        Err(error) => Err(error),
+    };
+    match outcome {
+        Ok(_) => Ok(flash_redirect(
+            jar,
+            "success",
+            "checkin.headcount_added",
+            &format!("/events/{id}/checkin"),
+        )),
+        Err(AppError::Validation(errors)) => {
+            let errors = FormErrors::from_fields(&errors, page.lang);
+            let mut response = headcount_page(&state, page, id, errors).await?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CodeForm {
+    code: String,
+}
+
+/// A code typed or scanned on the event's own page: checked against this event at once.
+async fn enter_code(
+    State(state): State<AppState>,
+    user: Require<Organizer>,
+    jar: CookieJar,
+    Path(id): Path<i32>,
+    Form(form): Form<CodeForm>,
+) -> AppResult<Response> {
+    // A scanned QR gives the whole URL; keep the code at its end.
+    let code = form.code.trim().rsplit('/').next().unwrap_or_default().to_string();
+    let mark = Mark {
+        checkin_code: Some(code),
+        ..Default::default()
+    };
+    match record::apply(&state.db, &state.settings.secret, id, Some(user.user.id), &mark).await {
+        Ok(result) if result.already_present => Ok(flash_redirect(
+            jar,
+            "info",
+            "checkin.already_present",
+            &format!("/events/{id}/checkin"),
+        )),
+        Ok(_) => Ok(flash_redirect(
+            jar,
+            "success",
+            "checkin.marked",
+            &format!("/events/{id}/checkin"),
+        )),
+        Err(AppError::Validation(errors)) => {
+            let key = errors
+                .0
+                .values()
+                .next()
+                .cloned()
+                .unwrap_or_else(|| "checkin.bad_code".into());
+            Ok(flash_redirect(jar, "error", &key, &format!("/events/{id}/checkin")))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "checkin/code.html")]
+struct CodePage {
+    page: Page,
+    code: String,
+    guest: RosterEntry,
+    event: Event,
+    /// The event this phone is checking in, when it is another one than the guest's.
+    other_event: Option<Event>,
+}
+
+impl CodePage {
+    fn other_event_message(&self, other: &Event) -> String {
+        self.page.tf(
+            "checkin.code_other_event",
+            &[("event", &self.event.title), ("current", &other.title)],
+        )
+    }
+}
+
+/// What an organizer's phone opens when it scans a guest's QR code.
+async fn show_code(
+    State(state): State<AppState>,
+    _user: Require<Organizer>,
+    page: Page,
+    jar: CookieJar,
+    Path(code): Path<String>,
+) -> AppResult<Response> {
+    let (guest, event) = guest_of(&state, &code).await?;
+    let checking = jar
+        .get(CHECKIN_EVENT_COOKIE)
+        .and_then(|c| c.value().parse::<i32>().ok());
+    let other_event = match checking {
+        Some(current) if current != event.id => Some(events::get(&state.db, current).await?),
+        _ => None,
+    };
+    let mut response = render(&CodePage {
+        page,
+        code,
+        guest,
+        event,
+        other_event: other_event.clone(),
+    });
+    if other_event.is_some() {
+        *response.status_mut() = StatusCode::CONFLICT;
+    }
+    Ok(response)
+}
+
+async fn guest_of(state: &AppState, code: &str) -> AppResult<(RosterEntry, Event)> {
+    let invitation_id = invitations::parse_checkin_code(&state.settings.secret, code).ok_or(AppError::NotFound)?;
+    let (event_id, guest) = roster::guest(&state.db, invitation_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((guest, events::get(&state.db, event_id).await?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ConfirmForm {
+    event_id: i32,
+}
+
+/// Confirms a scanned guest for the event the confirmation page showed.
+async fn confirm_code(
+    State(state): State<AppState>,
+    user: Require<Organizer>,
+    jar: CookieJar,
+    Path(code): Path<String>,
+    Form(form): Form<ConfirmForm>,
+) -> AppResult<Response> {
+    let mark = Mark {
+        checkin_code: Some(code),
+        ..Default::default()
+    };
+    let result = record::apply(
+        &state.db,
+        &state.settings.secret,
+        form.event_id,
+        Some(user.user.id),
+        &mark,
+    )
+    .await?;
+    let key = if result.already_present {
+        "checkin.already_present"
+    } else {
+        "checkin.marked"
+    };
+    Ok(flash_redirect(
+        jar,
+        "success",
+        key,
+        &format!("/events/{}/checkin", form.event_id),
+    ))
 }

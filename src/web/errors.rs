@@ -22,7 +22,7 @@ struct ErrorPage {
 
 /// Middleware around the HTML routes.
 pub async fn render_html_errors(request: Request, next: Next) -> Response {
-    if is_api(request.uri().path()) {
+    if is_api(request.uri().path()) || wants_json(request.headers()) {
         return next.run(request).await;
     }
     let lang = lang_from_headers(request.headers());
@@ -104,6 +104,14 @@ pub fn render<T: Template>(template: &T) -> Response {
                 .into_response()
         }
     }
+}
+
+/// A page's own script asking for JSON (check-in marks, autosave) gets JSON errors, not a page.
+fn wants_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.starts_with("application/json"))
 }
 
 /// API clients get JSON errors and no cookies.

@@ -213,6 +213,7 @@ struct ShowPage {
     genders: &'static [crate::domain::vocab::Gender],
     age_groups: &'static [crate::domain::vocab::AgeGroup],
     regions: &'static [&'static str],
+    outcomes: crate::domain::debates::outcomes::Overview,
 }
 
 impl ShowPage {
@@ -308,6 +309,7 @@ async fn show_event(
         genders: crate::domain::vocab::Gender::ALL,
         age_groups: crate::domain::vocab::AgeGroup::ALL,
         regions: &venues::MALI_REGIONS,
+        outcomes: crate::domain::debates::outcomes::overview(&state.db, id).await?,
     }))
 }
 

@@ -25,6 +25,11 @@ impl FormErrors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Field and message, for forms whose fields are too many to show an error beside each.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.0.iter()
+    }
 }
 
 /// An optional whole number typed in a form; an error is added on `field` when it is not one.

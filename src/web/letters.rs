@@ -34,6 +34,7 @@ struct PrintedLetter {
     lang: Lang,
     when: String,
     qr_svg: String,
+    checkin_qr_svg: String,
 }
 
 impl PrintedLetter {
@@ -85,13 +86,11 @@ async fn print_letters(
         .into_iter()
         .map(|letter| {
             let lang = letter.actor.language;
-            let qr_svg = QrCode::new(letter.rsvp_url.as_bytes())
-                .map(|code| code.render::<svg::Color>().min_dimensions(140, 140).build())
-                .unwrap_or_default();
             PrintedLetter {
                 when: when_text(&event, lang),
                 lang,
-                qr_svg,
+                qr_svg: qr_svg(&letter.rsvp_url),
+                checkin_qr_svg: qr_svg(&letter.checkin_url),
                 letter,
             }
         })
@@ -103,6 +102,12 @@ async fn print_letters(
         place,
         letters,
     }))
+}
+
+fn qr_svg(data: &str) -> String {
+    QrCode::new(data.as_bytes())
+        .map(|code| code.render::<svg::Color>().min_dimensions(140, 140).build())
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Default, Deserialize)]

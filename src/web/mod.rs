@@ -17,7 +17,9 @@ pub mod forms;
 pub mod home;
 pub mod letters;
 pub mod page;
+pub mod paper_sheet;
 pub mod profile;
+pub mod reports;
 pub mod rsvp;
 pub mod venues;
 
@@ -41,6 +43,8 @@ pub fn router() -> Router<AppState> {
         .merge(rsvp::router())
         .merge(letters::router())
         .merge(checkin::router())
+        .merge(paper_sheet::router())
         .merge(attendance_stats::router())
         .merge(debates::router())
+        .merge(reports::router())
 }

@@ -272,6 +272,18 @@ impl Browser {
             .expect("POST")
     }
 
+    /// What a page's script sends: JSON, the CSRF header from the page, the session cookie.
+    pub async fn post_json(&self, path: &str, csrf: &str, body: &serde_json::Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .header("x-csrf-token", csrf)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .json(body)
+            .send()
+            .await
+            .expect("POST JSON")
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> Response {
         self.submit("/login", "/login", &[("email", email), ("password", password)])
             .await

@@ -1,4 +1,6 @@
-//! `toguna demo`: a demo campaign (report, 600 actors, venues, workshops, guest lists), loaded once.
+//! `toguna demo`: a demo campaign (report, 600 actors, venues, workshops, guest lists, a completed workshop), loaded once.
+
+mod event_day;
 
 use chrono::{Duration, NaiveTime, Utc};
 use entity::{app_setting, event, venue};
@@ -14,14 +16,15 @@ use crate::domain::venues::{self, VenueInput};
 use crate::domain::vocab::EventStatus;
 use crate::error::{AppResult, FieldErrors};
 
-const ACTORS_CSV: &str = include_str!("../fixtures/actors.csv");
-const REPORT_JSON: &str = include_str!("../fixtures/report-preliminary.json");
+const ACTORS_CSV: &str = include_str!("../../fixtures/actors.csv");
+const REPORT_JSON: &str = include_str!("../../fixtures/report-preliminary.json");
 const ACTORS_LOADED: &str = "demo.actors_loaded";
 
 #[derive(Deserialize)]
 struct ReportFixture {
     title: String,
     language: String,
+    sections: Vec<event_day::SectionFixture>,
 }
 
 /// What the demo added, for the command's output.
@@ -31,6 +34,10 @@ pub struct DemoSummary {
     pub venues_created: usize,
     pub events_created: usize,
     pub guests_added: u64,
+    pub sections: usize,
+    pub present: i64,
+    pub outcomes: usize,
+    pub decisions: usize,
 }
 
 struct Workshop {
@@ -53,7 +60,7 @@ const CAMPAIGN: [Workshop; 5] = [
         capacity: 120,
         kind: "dissemination_workshop",
         title: "Restitution des résultats préliminaires à Kayes",
-        days_ahead: 10,
+        days_ahead: -12,
     },
     Workshop {
         region: "Koulikoro",
@@ -103,6 +110,8 @@ pub async fn load(db: &DatabaseConnection, ctx: &crate::mail::MailContext) -> Ap
     let fixture: ReportFixture =
         serde_json::from_str(REPORT_JSON).map_err(|e| anyhow::anyhow!("report fixture: {e}"))?;
     let report = reports::find_or_create(db, &fixture.title, &fixture.language).await?;
+    let sections = event_day::sections(db, report.id, &fixture.sections).await?;
+    summary.sections = sections.len();
 
     if app_setting::Entity::find_by_id(ACTORS_LOADED).one(db).await?.is_none() {
         summary.actors_imported = csv_io::import(db, ACTORS_CSV, false).await?.imported;
@@ -141,6 +150,8 @@ pub async fn load(db: &DatabaseConnection, ctx: &crate::mail::MailContext) -> Ap
             .one(db)
             .await?
         {
+            // A workshop that has taken place keeps the guest list it had.
+            Some(e) if e.status != EventStatus::Draft.slug() && e.status != EventStatus::Scheduled.slug() => continue,
             Some(e) => e.id,
             None => {
                 summary.events_created += 1;
@@ -185,5 +196,9 @@ pub async fn load(db: &DatabaseConnection, ctx: &crate::mail::MailContext) -> Ap
         .await?
         .added;
     }
+    // The first workshop has taken place: attendance, notes and outcomes for the statistics and the review.
+    let day = event_day::hold_workshop(db, ctx, CAMPAIGN[0].title, &sections).await?;
+    summary.present = day.present;
+    summary.outcomes = day.outcomes;
     Ok(summary)
 }
