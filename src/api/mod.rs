@@ -7,6 +7,7 @@ mod debates;
 mod events;
 mod json;
 mod reports;
+mod review;
 mod venues;
 
 use axum::extract::State;
@@ -67,6 +68,7 @@ pub fn router() -> Router<AppState> {
         .merge(attendance_stats::router())
         .merge(debates::router())
         .merge(reports::router())
+        .merge(review::router())
         .split_for_parts();
     let openapi = std::sync::Arc::new(openapi);
     router

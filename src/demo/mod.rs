@@ -1,6 +1,7 @@
 //! `toguna demo`: a demo campaign (report, 600 actors, venues, workshops, guest lists, a completed workshop), loaded once.
 
 mod event_day;
+mod review;
 
 use chrono::{Duration, NaiveTime, Utc};
 use entity::{app_setting, event, venue};
@@ -200,5 +201,6 @@ pub async fn load(db: &DatabaseConnection, ctx: &crate::mail::MailContext) -> Ap
     let day = event_day::hold_workshop(db, ctx, CAMPAIGN[0].title, &sections).await?;
     summary.present = day.present;
     summary.outcomes = day.outcomes;
+    summary.decisions = review::review_workshop(db, report.id, CAMPAIGN[0].title).await?;
     Ok(summary)
 }

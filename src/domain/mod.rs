@@ -12,6 +12,7 @@ pub mod login;
 pub mod paging;
 pub mod passwords;
 pub mod reports;
+pub mod review;
 pub mod rsvp;
 pub mod secrets;
 pub mod sections;

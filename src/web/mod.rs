@@ -20,6 +20,7 @@ pub mod page;
 pub mod paper_sheet;
 pub mod profile;
 pub mod reports;
+pub mod review;
 pub mod rsvp;
 pub mod venues;
 
@@ -47,4 +48,5 @@ pub fn router() -> Router<AppState> {
         .merge(attendance_stats::router())
         .merge(debates::router())
         .merge(reports::router())
+        .merge(review::router())
 }

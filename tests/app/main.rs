@@ -17,6 +17,8 @@ mod invitations;
 mod language;
 mod login;
 mod openapi;
+mod reports;
+mod review;
 mod roles;
 mod sessions;
 mod setup;

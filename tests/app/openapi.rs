@@ -44,6 +44,10 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/events/{id}/outcomes/{outcome}"),
     ("put", "/api/v1/events/{id}/outcomes/{outcome}"),
     // review
+    ("get", "/api/v1/reports/{id}/outcomes"),
+    ("post", "/api/v1/outcomes/{id}/decision"),
+    ("get", "/api/v1/reports/{id}/traceability"),
+    ("get", "/api/v1/reports/{id}/sections/{section}/history"),
     // reports
     ("get", "/api/v1/reports"),
     ("post", "/api/v1/reports"),
