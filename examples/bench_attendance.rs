@@ -4,11 +4,15 @@
 //! `DATABASE_URL=postgres://…/postgres` to measure PostgreSQL (a scratch database is made and dropped).
 //! Rows are written straight into the tables: what is measured is the reading. Prints medians of 20 runs.
 
+#[path = "support/scratch.rs"]
+mod scratch;
+use scratch::Scratch;
+
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use entity::{actor, attendance, event, invitation, venue};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionTrait};
 use toguna::domain::attendance::stats::{self, StatsFilter};
 use toguna::domain::vocab::{ActorCategory, AgeGroup, Gender};
 
@@ -128,33 +132,10 @@ async fn seed_event<C: ConnectionTrait>(db: &C, venue_id: i32, n: usize) -> anyh
     Ok(event.id)
 }
 
-async fn scratch_database() -> anyhow::Result<(String, Option<(String, String)>, tempfile::TempDir)> {
-    let dir = tempfile::tempdir()?;
-    Ok(match std::env::var("DATABASE_URL") {
-        Ok(admin) => {
-            let name = format!("toguna_bench_attendance_{}", std::process::id());
-            let admin_db = Database::connect(&admin).await?;
-            admin_db
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\""))
-                .await?;
-            admin_db
-                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                .await?;
-            let (base, _) = admin.rsplit_once('/').unwrap_or((&admin, ""));
-            (format!("{base}/{name}"), Some((admin.clone(), name)), dir)
-        }
-        Err(_) => (
-            format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display()),
-            None,
-            dir,
-        ),
-    })
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let (url, scratch, _dir) = scratch_database().await?;
-    let db = toguna::db::connect(&url).await?;
+    let scratch = Scratch::new("attendance").await?;
+    let db = toguna::db::connect(&scratch.url).await?;
     toguna::db::migrate(&db).await?;
     let now = Utc::now();
     let venue = venue::ActiveModel {
@@ -207,11 +188,5 @@ async fn main() -> anyhow::Result<()> {
         millis(median(all))
     );
     db.close().await?;
-    if let Some((admin, name)) = scratch {
-        let admin_db = Database::connect(&admin).await?;
-        admin_db
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\""))
-            .await?;
-    }
-    Ok(())
+    scratch.remove().await
 }

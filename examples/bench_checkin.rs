@@ -1,8 +1,12 @@
 //! Benchmark of the event day: checking in 1,000 invited people over HTTP, as the door's phones do.
 //!
 //! `cargo run --release --example bench_checkin [guests]` (SQLite in a temporary folder), or with
-//! `DATABASE_URL=postgres://…/some_empty_db` for PostgreSQL. Prints the time per mark (median,
+//! `DATABASE_URL=postgres://…/postgres` for PostgreSQL (a scratch database is made and dropped). Prints the time per mark (median,
 //! 95th percentile), the same with two phones at once, and the check-in page for the whole list.
+
+#[path = "support/scratch.rs"]
+mod scratch;
+use scratch::Scratch;
 
 use std::time::{Duration, Instant};
 
@@ -25,16 +29,15 @@ fn percentile(samples: &mut [Duration], p: f64) -> Duration {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let count: usize = std::env::args().nth(1).map(|a| a.parse()).transpose()?.unwrap_or(1000);
-    let dir = tempfile::tempdir()?;
+    let scratch = Scratch::new("checkin").await?;
     let settings = Settings {
-        database_url: std::env::var("DATABASE_URL")
-            .unwrap_or_else(|_| format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display())),
+        database_url: scratch.url.clone(),
         bind: "127.0.0.1:0".into(),
         base_url: "http://127.0.0.1:3000".into(),
         secret: b"benchmark-secret-benchmark-secret-0123".to_vec(),
         smtp_url: None,
         mail_from: "Toguna <toguna@example.org>".into(),
-        data_dir: dir.path().to_path_buf(),
+        data_dir: scratch.dir.path().to_path_buf(),
         outbox: OutboxSettings::default(),
         run_worker: false,
     };
@@ -166,7 +169,8 @@ async fn main() -> anyhow::Result<()> {
         roster.len(),
         t.elapsed().as_secs_f64() * 1e3
     );
-    Ok(())
+    db.close().await.ok();
+    scratch.remove().await
 }
 
 async fn entity_ids(db: &sea_orm::DatabaseConnection) -> anyhow::Result<Vec<i32>> {

@@ -6,12 +6,16 @@
 //! Prints medians of 5 runs: the diff data of version 2 against 1, the whole version page over HTTP
 //! as an editor's browser gets it, the Markdown export with its annex, and the traceability page.
 
+#[path = "support/scratch.rs"]
+mod scratch;
+use scratch::Scratch;
+
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use entity::{event, outcome, outcome_decision, report_section, venue};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use toguna::domain::reports::{self, NewReport};
 use toguna::domain::sections::NewSection;
 use toguna::domain::versions::{self, diff, export};
@@ -38,29 +42,6 @@ fn body(i: usize) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-async fn scratch_database() -> anyhow::Result<(String, Option<(String, String)>, tempfile::TempDir)> {
-    let dir = tempfile::tempdir()?;
-    Ok(match std::env::var("DATABASE_URL") {
-        Ok(admin) => {
-            let name = format!("toguna_bench_reports_{}", std::process::id());
-            let admin_db = Database::connect(&admin).await?;
-            admin_db
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\""))
-                .await?;
-            admin_db
-                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                .await?;
-            let (base, _) = admin.rsplit_once('/').unwrap_or((&admin, ""));
-            (format!("{base}/{name}"), Some((admin.clone(), name)), dir)
-        }
-        Err(_) => (
-            format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display()),
-            None,
-            dir,
-        ),
-    })
 }
 
 async fn seed_events<C: ConnectionTrait>(db: &C, report_id: i32) -> anyhow::Result<Vec<i32>> {
@@ -196,15 +177,15 @@ async fn editor_browser(state: &toguna::AppState, base: &str) -> anyhow::Result<
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let (url, scratch, dir) = scratch_database().await?;
+    let scratch = Scratch::new("reports").await?;
     let settings = toguna::config::Settings {
-        database_url: url,
+        database_url: scratch.url.clone(),
         bind: "127.0.0.1:0".into(),
         base_url: String::new(),
         secret: b"bench-reports-secret-bench-reports-secret".to_vec(),
         smtp_url: None,
         mail_from: "Toguna <toguna@example.org>".into(),
-        data_dir: dir.path().to_path_buf(),
+        data_dir: scratch.dir.path().to_path_buf(),
         outbox: Default::default(),
         run_worker: false,
     };
@@ -315,12 +296,6 @@ async fn main() -> anyhow::Result<()> {
 
     let _ = stop.send(());
     server.await??;
-    if let Some((admin, name)) = scratch {
-        db.close().await.ok();
-        let admin_db = Database::connect(&admin).await?;
-        admin_db
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-            .await?;
-    }
-    Ok(())
+    db.close().await.ok();
+    scratch.remove().await
 }

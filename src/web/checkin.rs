@@ -57,18 +57,6 @@ struct CheckinPage {
     errors: FormErrors,
 }
 
-impl CheckinPage {
-    fn genders(&self) -> &'static [Gender] {
-        Gender::ALL
-    }
-    fn age_groups(&self) -> &'static [AgeGroup] {
-        AgeGroup::ALL
-    }
-    fn categories(&self) -> &'static [ActorCategory] {
-        ActorCategory::ALL
-    }
-}
-
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct SearchQuery {
@@ -249,12 +237,6 @@ struct HeadcountPage {
     errors: FormErrors,
     /// The grid's columns: gender × age group.
     columns: Vec<(Gender, AgeGroup)>,
-}
-
-impl HeadcountPage {
-    fn categories(&self) -> &'static [ActorCategory] {
-        ActorCategory::ALL
-    }
 }
 
 /// Columns of the grid: women and men by age group, then people whose gender or age was not noted.

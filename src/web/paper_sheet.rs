@@ -65,9 +65,6 @@ impl SheetPage {
     fn code(&self, category: &ActorCategory) -> usize {
         category_code(*category)
     }
-    fn categories(&self) -> &'static [ActorCategory] {
-        ActorCategory::ALL
-    }
     /// "F" / "H" on a French sheet, "F" / "M" on an English one.
     fn gender_mark(&self, gender: &Gender) -> &'static str {
         match gender {
@@ -156,15 +153,6 @@ impl PaperPage {
     }
     fn code(&self, category: &ActorCategory) -> usize {
         category_code(*category)
-    }
-    fn genders(&self) -> &'static [Gender] {
-        Gender::ALL
-    }
-    fn age_groups(&self) -> &'static [AgeGroup] {
-        AgeGroup::ALL
-    }
-    fn categories(&self) -> &'static [ActorCategory] {
-        ActorCategory::ALL
     }
 }
 
