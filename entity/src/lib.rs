@@ -20,3 +20,4 @@ pub mod section_version;
 pub mod session;
 pub mod user;
 pub mod venue;
+pub mod version_participation;

@@ -10,6 +10,7 @@ mod m20261129_000005_mail;
 mod m20261129_000006_reminders_feeds;
 mod m20261129_000007_event_day;
 mod m20261129_000008_report_versions;
+mod m20261129_000009_version_participation;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_reminders_feeds::Migration),
             Box::new(m20261129_000007_event_day::Migration),
             Box::new(m20261129_000008_report_versions::Migration),
+            Box::new(m20261129_000009_version_participation::Migration),
         ]
     }
 }

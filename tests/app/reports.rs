@@ -528,6 +528,24 @@ async fn the_exported_annex_lists_every_workshop_of_the_report_with_its_particip
         sections.len() + 1 + 2,
         "every section, the annex and its workshops: {toc:?}"
     );
+
+    // Late arrivals are typed in after publication: the published version keeps its figures,
+    // while the statistics pages move on.
+    mark_present(&app, &sikasso, 9).await;
+    let later = browser
+        .get(&format!("/reports/{report_id}/versions/1/export.md"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        later, md,
+        "the export of version 1 is the same bytes after late check-ins"
+    );
+    let path = format!("/api/v1/events/{}/attendance/summary?published=true", sikasso.event_id);
+    let live = expect(send(&app, Method::GET, &path, &kayes.token, None).await, StatusCode::OK).await;
+    assert_eq!(live["present"], 9, "the live figures of Sikasso have moved on");
+    assert!(!later.contains("Personnes présentes : 9"), "{later}");
 }
 
 #[tokio::test]

@@ -621,6 +621,20 @@ async fn reversing_a_decision_before_publication_works_and_is_recorded() {
         .decide(&c.editor, id, json!({"decision": "accepted", "rationale": "Fondé."}))
         .await;
     assert_eq!(accepted.status(), StatusCode::OK);
+    // While decided, the rapporteur cannot rewrite what the editors accepted.
+    let path = format!("/api/v1/events/{kayes}/outcomes/{id}");
+    let current: Value = ok(c.app.api(Method::GET, &path, Some(&c.rapporteur))).await;
+    let mut edit = current.clone();
+    edit["summary"] = json!("Tout autre chose");
+    let refused = c
+        .app
+        .api(Method::PUT, &path, Some(&c.rapporteur))
+        .json(&edit)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert_eq!(c.stored(id).await.summary, "Zones rurales");
     let reopened = c
         .decide(
             &c.editor,
@@ -643,6 +657,18 @@ async fn reversing_a_decision_before_publication_works_and_is_recorded() {
         recorded,
         vec![("accepted", "Fondé."), ("reopened", "Données à vérifier.")]
     );
+    // Reopened, it may be corrected again.
+    let current: Value = ok(c.app.api(Method::GET, &path, Some(&c.rapporteur))).await;
+    let mut edit = current.clone();
+    edit["proposed_text"] = json!("Préciser : zones rurales et périurbaines.");
+    let saved = c
+        .app
+        .api(Method::PUT, &path, Some(&c.rapporteur))
+        .json(&edit)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::OK);
     assert!(rows.iter().all(|r| r.decided_by.is_some()));
 
     let (browser, _) = c.app.browser_as("viewer").await;

@@ -200,8 +200,12 @@ pub async fn update(
     update: &OutcomeUpdate,
 ) -> AppResult<Outcome> {
     let event = events::get(db, event_id).await?;
-    get(db, event_id, id).await?;
+    let existing = get(db, event_id, id).await?;
     ensure_open(&event, Some(by))?;
+    // What the editors decided on must stay what they read; reopening the decision unlocks it.
+    if matches!(existing.status, OutcomeStatus::Accepted | OutcomeStatus::Rejected) && !by.role.is_admin() {
+        return Err(AppError::Conflict("debates.outcome_decided".into()));
+    }
     let valid = update.outcome.validate(db, &event).await?;
     let mut model = valid.apply(Default::default());
     model.version = Set(update.version + 1);

@@ -48,18 +48,18 @@ pub async fn workshops<C: ConnectionTrait>(
     version: &VersionInfo,
     sections: &[FrozenSection],
 ) -> AppResult<Vec<Workshop>> {
-    let events = event::Entity::find()
-        .filter(event::Column::ReportId.eq(version.report_id))
-        .filter(event::Column::Kind.is_in([
-            EventKind::DisseminationWorkshop.slug(),
-            EventKind::ValidationWorkshop.slug(),
-        ]))
-        .filter(event::Column::Status.is_in([EventStatus::Scheduled.slug(), EventStatus::Completed.slug()]))
-        .filter(event::Column::CreatedAt.lte(version.published_at))
-        .order_by_asc(event::Column::StartsAt)
-        .order_by_asc(event::Column::Id)
-        .all(db)
-        .await?;
+    let mut participation = super::frozen::frozen(db, version.id).await?;
+    // The workshops the version knew, even if one was cancelled since; older versions look them up.
+    let events = if participation.is_empty() {
+        workshop_events(db, version.report_id, version.published_at).await?
+    } else {
+        event::Entity::find()
+            .filter(event::Column::Id.is_in(participation.keys().copied()))
+            .order_by_asc(event::Column::StartsAt)
+            .order_by_asc(event::Column::Id)
+            .all(db)
+            .await?
+    };
     let ids: Vec<i32> = events.iter().map(|e| e.id).collect();
     let outcomes = outcome::Entity::find()
         .filter(outcome::Column::EventId.is_in(ids.clone()))
@@ -83,12 +83,36 @@ pub async fn workshops<C: ConnectionTrait>(
         out.push(Workshop {
             event_id: event.id,
             kind: EventKind::parse(&event.kind).unwrap_or(EventKind::DisseminationWorkshop),
-            participation: stats::summary(db, event.id).await?.published(),
+            // Versions published before figures were frozen read them live.
+            participation: match participation.remove(&event.id) {
+                Some(frozen) => frozen,
+                None => stats::summary(db, event.id).await?.published(),
+            },
             outcomes: by_event.remove(&event.id).unwrap_or_default(),
             origin,
         });
     }
     Ok(out)
+}
+
+/// The report's dissemination and validation workshops that existed at `until`.
+pub async fn workshop_events<C: ConnectionTrait>(
+    db: &C,
+    report_id: i32,
+    until: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Vec<event::Model>> {
+    Ok(event::Entity::find()
+        .filter(event::Column::ReportId.eq(report_id))
+        .filter(event::Column::Kind.is_in([
+            EventKind::DisseminationWorkshop.slug(),
+            EventKind::ValidationWorkshop.slug(),
+        ]))
+        .filter(event::Column::Status.is_in([EventStatus::Scheduled.slug(), EventStatus::Completed.slug()]))
+        .filter(event::Column::CreatedAt.lte(until))
+        .order_by_asc(event::Column::StartsAt)
+        .order_by_asc(event::Column::Id)
+        .all(db)
+        .await?)
 }
 
 /// The last decision recorded on each outcome before the version was published.

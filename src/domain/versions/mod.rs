@@ -3,6 +3,7 @@
 pub mod annex;
 pub mod diff;
 pub mod export;
+pub mod frozen;
 pub mod origins;
 
 use chrono::{DateTime, Utc};
@@ -22,6 +23,9 @@ use crate::error::{AppError, AppResult, FieldErrors};
 /// A published version without its sections, for lists.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct VersionInfo {
+    /// The row id, for what is stored with the version (not part of the API).
+    #[serde(skip)]
+    pub id: i32,
     pub report_id: i32,
     pub number: i32,
     pub label: String,
@@ -32,6 +36,7 @@ pub struct VersionInfo {
 impl From<report_version::Model> for VersionInfo {
     fn from(m: report_version::Model) -> Self {
         VersionInfo {
+            id: m.id,
             report_id: m.report_id,
             number: m.number,
             label: m.label,
@@ -132,6 +137,10 @@ pub async fn publish(db: &DatabaseConnection, report_id: i32, label: &str, by: O
         section_version::Entity::insert_many(rows).exec(&txn).await?;
     }
     stamp_decisions(&txn, report_id, number).await?;
+    // The annex of this version will show these figures forever, whatever is checked in later.
+    let workshops = annex::workshop_events(&txn, report_id, version.published_at).await?;
+    let ids: Vec<i32> = workshops.iter().map(|e| e.id).collect();
+    frozen::freeze(&txn, version.id, &ids).await?;
     txn.commit().await?;
     Ok(Version {
         info: version.into(),
