@@ -3,14 +3,12 @@
 
 use chrono::Utc;
 use entity::{actor, event, invitation};
-use hmac::{Hmac, Mac};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
-use sha2::Sha256;
 
 use crate::domain::actors::Actor;
 use crate::domain::events::{self, Event};
@@ -26,10 +24,9 @@ use crate::mail::outbox::{self, NewMessage};
 /// the database holds neither the token nor enough to rebuild it (only its hash, for lookup).
 pub fn rsvp_token(secret: &[u8], invitation_id: i32, nonce: &str) -> String {
     use base64::Engine;
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
-    mac.update(format!("rsvp:{invitation_id}:{nonce}").as_bytes());
+    let mac = secrets::sign(secret, format!("rsvp:{invitation_id}:{nonce}").as_bytes());
     // 128 bits are enough against guessing and keep the link short.
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..16])
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&mac[..16])
 }
 
 /// The guest's check-in code, for the QR code: the invitation id and a MAC by the server secret,
@@ -53,19 +50,11 @@ pub fn parse_checkin_code(secret: &[u8], code: &str) -> Option<i32> {
     }
     let invitation_id = i32::from_be_bytes(bytes[..4].try_into().ok()?);
     let expected = checkin_mac(secret, invitation_id);
-    // Constant-time comparison, so the code cannot be guessed byte by byte.
-    let same = expected[..12]
-        .iter()
-        .zip(&bytes[4..])
-        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-        == 0;
-    same.then_some(invitation_id)
+    secrets::same_bytes(&expected[..12], &bytes[4..]).then_some(invitation_id)
 }
 
-fn checkin_mac(secret: &[u8], invitation_id: i32) -> Vec<u8> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
-    mac.update(format!("checkin:{invitation_id}").as_bytes());
-    mac.finalize().into_bytes().to_vec()
+fn checkin_mac(secret: &[u8], invitation_id: i32) -> [u8; 32] {
+    secrets::sign(secret, format!("checkin:{invitation_id}").as_bytes())
 }
 
 /// The answer link of an invitation, creating its nonce on first use.

@@ -16,7 +16,6 @@ use crate::domain::attendance::roster::{self, RosterEntry};
 use crate::domain::attendance::{self, Attendance};
 use crate::domain::events::{self, Event};
 use crate::domain::invitations;
-use crate::domain::venues;
 use crate::domain::vocab::{ActorCategory, AgeGroup, Gender};
 use crate::error::{AppError, AppResult};
 use crate::web::auth_extract::{Organizer, Require};
@@ -64,11 +63,8 @@ struct SearchQuery {
 }
 
 async fn checkin_page(state: &AppState, page: Page, id: i32, query: String, errors: FormErrors) -> AppResult<Response> {
-    let event = attendance::open_event(&state.db, id).await?;
-    let region = match event.venue_id {
-        Some(v) => venues::get(&state.db, v).await?.region,
-        None => String::new(),
-    };
+    let (event, venue) = attendance::open_event_at_venue(&state.db, id).await?;
+    let region = venue.map(|v| v.region).unwrap_or_default();
     let everyone = roster::roster(&state.db, id).await?;
     let invited = everyone.len();
     let guests_present = everyone.iter().filter(|g| g.present.is_some()).count();
@@ -252,11 +248,8 @@ fn grid_columns() -> Vec<(Gender, AgeGroup)> {
 }
 
 async fn headcount_page(state: &AppState, page: Page, id: i32, errors: FormErrors) -> AppResult<Response> {
-    let event = attendance::open_event(&state.db, id).await?;
-    let region = match event.venue_id {
-        Some(v) => venues::get(&state.db, v).await?.region,
-        None => String::new(),
-    };
+    let (event, venue) = attendance::open_event_at_venue(&state.db, id).await?;
+    let region = venue.map(|v| v.region).unwrap_or_default();
     Ok(render(&HeadcountPage {
         page,
         event,

@@ -11,8 +11,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 
 use crate::AppState;
 use crate::domain::secrets;
@@ -29,17 +27,12 @@ const FORM_LIMIT: usize = 2 * 1024 * 1024;
 pub struct CsrfToken(pub String);
 
 pub fn token_for(secret: &[u8], cookie_value: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
-    mac.update(cookie_value.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    hex::encode(secrets::sign(secret, cookie_value.as_bytes()))
 }
 
 fn tokens_match(secret: &[u8], cookie_value: &str, submitted: &str) -> bool {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
-    mac.update(cookie_value.as_bytes());
-    hex::decode(submitted)
-        .map(|bytes| mac.verify_slice(&bytes).is_ok())
-        .unwrap_or(false)
+    let expected = secrets::sign(secret, cookie_value.as_bytes());
+    hex::decode(submitted).is_ok_and(|bytes| secrets::same_bytes(&expected, &bytes))
 }
 
 pub async fn protect(State(state): State<AppState>, jar: CookieJar, request: Request, next: Next) -> Response {

@@ -17,7 +17,7 @@ use crate::domain::attendance::paper::{self, PaperSheet};
 use crate::domain::attendance::record::WalkIn;
 use crate::domain::attendance::roster::{self, RosterEntry};
 use crate::domain::events::Event;
-use crate::domain::venues::{self, Venue};
+use crate::domain::venues::Venue;
 use crate::domain::vocab::{ActorCategory, AgeGroup, Gender};
 use crate::error::{AppError, AppResult};
 use crate::web::auth_extract::{Organizer, Require};
@@ -83,15 +83,6 @@ impl SheetPage {
     }
 }
 
-async fn event_and_venue(state: &AppState, id: i32) -> AppResult<(Event, Option<Venue>)> {
-    let event = attendance::open_event(&state.db, id).await?;
-    let venue = match event.venue_id {
-        Some(v) => Some(venues::get(&state.db, v).await?),
-        None => None,
-    };
-    Ok((event, venue))
-}
-
 async fn show_sheet(
     State(state): State<AppState>,
     _user: Require<Organizer>,
@@ -99,7 +90,7 @@ async fn show_sheet(
     Path(id): Path<i32>,
     Query(rows): Query<RowsQuery>,
 ) -> AppResult<Response> {
-    let (event, venue) = event_and_venue(&state, id).await?;
+    let (event, venue) = attendance::open_event_at_venue(&state.db, id).await?;
     let guests = roster::roster(&state.db, id).await?;
     let first_blank = guests.len() + 1;
     let blank = (first_blank..first_blank + rows.blank_rows()).collect();
@@ -164,7 +155,7 @@ async fn paper_page(
     sheet: PaperSheet,
     errors: FormErrors,
 ) -> AppResult<Response> {
-    let (event, venue) = event_and_venue(state, id).await?;
+    let (event, venue) = attendance::open_event_at_venue(&state.db, id).await?;
     let guests = roster::roster(&state.db, id).await?;
     let first_blank = guests.len() + 1;
     let typed: BTreeMap<usize, WalkIn> = sheet.rows.into_iter().collect();

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
@@ -55,10 +55,10 @@ fn answer_page(page: Page, token: String, invitation: Invitation, proposed: Stri
     // The link is personal: keep it out of shared caches and referrers.
     response
         .headers_mut()
-        .insert("cache-control", "no-store".parse().expect("static header"));
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
         .headers_mut()
-        .insert("referrer-policy", "no-referrer".parse().expect("static header"));
+        .insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     response
 }
 

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::domain::events::{self, Event};
 use crate::domain::paging::{PageQuery, Paged};
+use crate::domain::venues::{self, Venue};
 use crate::domain::vocab::{ActorCategory, AgeGroup, CheckinMethod, EventStatus, Gender};
 use crate::error::{AppError, AppResult};
 
@@ -59,6 +60,16 @@ pub async fn open_event(db: &DatabaseConnection, event_id: i32) -> AppResult<Eve
         return Err(AppError::Conflict("checkin.not_open".into()));
     }
     Ok(event)
+}
+
+/// An event open for check-in with its venue: the door pages show the place and default to its region.
+pub async fn open_event_at_venue(db: &DatabaseConnection, event_id: i32) -> AppResult<(Event, Option<Venue>)> {
+    let event = open_event(db, event_id).await?;
+    let venue = match event.venue_id {
+        Some(v) => Some(venues::get(db, v).await?),
+        None => None,
+    };
+    Ok((event, venue))
 }
 
 /// Everyone recorded at an event, latest first.

@@ -231,9 +231,12 @@ fn validate(mark: &Mark, secret: &[u8]) -> AppResult<Action> {
         Action::UndoRow(attendance_id)
     } else if let Some(walk_in) = &mark.walk_in {
         Action::WalkIn(validate_walk_in(walk_in, "walk_in.", &mut errors))
-    } else {
-        let headcount = mark.headcount.as_ref().expect("one kind is set");
+    } else if let Some(headcount) = &mark.headcount {
         validate_headcount(headcount, &mut errors)
+    } else {
+        // Unreachable after the count above; refused as the same input error rather than a panic.
+        errors.add("invitation_id", "checkin.one_kind");
+        return Err(AppError::Validation(errors));
     };
     errors.into_result(action)
 }
