@@ -80,6 +80,10 @@ fn outbox_from_env() -> anyhow::Result<crate::mail::outbox::OutboxSettings> {
         outbox.lease =
             std::time::Duration::from_secs_f64(n.parse().context("TOGUNA_MAIL_LEASE_SECONDS must be a number")?);
     }
+    if let Some(n) = var("TOGUNA_WORKER_STALL_SECONDS") {
+        outbox.stall_after =
+            std::time::Duration::from_secs_f64(n.parse().context("TOGUNA_WORKER_STALL_SECONDS must be a number")?);
+    }
     Ok(outbox)
 }
 

@@ -35,6 +35,8 @@ pub struct AppState {
     pub mailer: mail::Mailer,
     /// Wakes the outbox worker when messages are queued.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// What this process's outbox worker last did, for `/healthz`.
+    pub worker_health: Arc<mail::health::WorkerHealth>,
 }
 
 impl AppState {
@@ -93,6 +95,7 @@ pub async fn prepare(settings: Settings) -> anyhow::Result<AppState> {
         mailer,
         settings: Arc::new(settings),
         outbox_wake: Arc::new(tokio::sync::Notify::new()),
+        worker_health: Arc::default(),
     })
 }
 
@@ -104,15 +107,14 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let stop_worker = Arc::new(tokio::sync::Notify::new());
     let worker = state.settings.run_worker.then(|| {
-        let sender = state.settings.from_mailbox().ok().map(|m| m.email);
-        let worker = mail::outbox::Worker::new(
+        mail::supervisor::spawn(
             state.db.clone(),
             state.mailer.clone(),
-            state.settings.outbox.clone(),
-            sender,
-        );
-        let reminders = state.mail_context(None).ok();
-        tokio::spawn(worker.run(state.outbox_wake.clone(), stop_worker.clone(), reminders))
+            state.settings.clone(),
+            state.outbox_wake.clone(),
+            state.worker_health.clone(),
+            stop_worker.clone(),
+        )
     });
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;

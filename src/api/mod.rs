@@ -69,6 +69,7 @@ pub fn router() -> Router<AppState> {
         .merge(debates::router())
         .merge(reports::router())
         .merge(review::router())
+        .routes(utoipa_axum::routes!(health))
         .split_for_parts();
     let openapi = std::sync::Arc::new(openapi);
     router
@@ -79,18 +80,40 @@ pub fn router() -> Router<AppState> {
                 async move { Json(openapi.as_ref().clone()) }
             }),
         )
-        .route("/healthz", get(health))
 }
 
-/// 200 when the database answers, 503 otherwise.
+/// The body of `/healthz`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct Health {
+    /// `ok`; `degraded` when the outbox worker of this process is stalled; `unavailable`
+    /// when the database does not answer.
+    status: &'static str,
+    worker: Option<crate::mail::health::WorkerReport>,
+}
+
+/// Health check: the database answers and the outbox worker makes progress.
+///
+/// 200 `ok` while healthy; 503 `degraded` when messages have been due for longer than
+/// `TOGUNA_WORKER_STALL_SECONDS` and this process's worker has finished no cycle for as long;
+/// 503 `unavailable` when the database does not answer. A process without a worker
+/// (`TOGUNA_WORKER=off`) says `elsewhere` and stays 200. Counts are at most a second old.
+#[utoipa::path(get, path = "/healthz", tag = "health", security(()),
+    responses((status = 200, body = Health), (status = 503, body = Health)))]
 async fn health(State(state): State<AppState>) -> impl IntoResponse {
-    match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ok"}))),
+    use crate::mail::health::{WorkerState, report};
+    match report(&state.db, &state.worker_health, &state.settings.outbox).await {
+        Ok(worker) => {
+            let (code, status) = match worker.state {
+                WorkerState::Stalled => (StatusCode::SERVICE_UNAVAILABLE, "degraded"),
+                WorkerState::Running | WorkerState::Elsewhere => (StatusCode::OK, "ok"),
+            };
+            (code, Json(Health { status, worker: Some(worker) }))
+        }
         Err(err) => {
             tracing::error!(error = %err, "health check: database unreachable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({"status": "unavailable"})),
+                Json(Health { status: "unavailable", worker: None }),
             )
         }
     }

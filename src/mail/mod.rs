@@ -1,9 +1,11 @@
 //! Outgoing mail: composing messages, the transports (SMTP, files, memory) and the outbox worker.
 
 pub mod compose;
+pub mod health;
 pub mod outbox;
 pub mod qr;
 pub mod smtp;
+pub mod supervisor;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

@@ -6,6 +6,7 @@
 //! the worker's concurrency) can be sent twice. On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets
 //! several app processes claim side by side without taking the same rows.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,10 +19,13 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, Set,
     Statement,
 };
+use futures_util::FutureExt;
 use tokio::sync::Notify;
+use tracing::Instrument;
 
 use crate::domain::vocab::Delivery;
 use crate::error::AppResult;
+use crate::mail::health::WorkerHealth;
 use crate::mail::{Connection, Mailer, SendError};
 
 /// How the worker behaves; tests shorten the waits.
@@ -40,6 +44,13 @@ pub struct OutboxSettings {
     pub reminder_days: i64,
     /// How often the worker looks for invitees to remind.
     pub reminder_check: Duration,
+    /// A message due for longer than this is overdue; overdue messages and no finished cycle
+    /// for as long make `/healthz` report the worker stalled.
+    pub stall_after: Duration,
+    /// Fault injection for the tests: a delivery to this address panics. The field exists only
+    /// in debug builds and is read from no setting, so a release deployment cannot be made to panic.
+    #[cfg(debug_assertions)]
+    pub panic_for_recipient: Option<String>,
 }
 
 impl Default for OutboxSettings {
@@ -52,6 +63,9 @@ impl Default for OutboxSettings {
             poll: Duration::from_secs(2),
             reminder_days: 2,
             reminder_check: Duration::from_secs(60),
+            stall_after: Duration::from_secs(300),
+            #[cfg(debug_assertions)]
+            panic_for_recipient: None,
         }
     }
 }
@@ -124,6 +138,7 @@ pub struct Worker {
     /// The envelope sender (bounces go there): the address of `TOGUNA_MAIL_FROM`.
     sender: Option<lettre::Address>,
     slots: Vec<Option<Connection>>,
+    health: Arc<WorkerHealth>,
 }
 
 impl Worker {
@@ -140,7 +155,14 @@ impl Worker {
             settings,
             sender,
             slots,
+            health: Arc::default(),
         }
+    }
+
+    /// Reports cycles and caught panics to `health` (what `/healthz` reads).
+    pub fn with_health(mut self, health: Arc<WorkerHealth>) -> Self {
+        self.health = health;
+        self
     }
 
     /// Sends due messages, `concurrency` at a time, and says what happened.
@@ -149,43 +171,50 @@ impl Worker {
     /// lease covers only a short run of sends (far below the default two minutes), and a crash
     /// leaves at most one delivered-but-unrecorded message per lane: the others claimed with it
     /// were not sent, and go out again once their lease expires.
+    ///
+    /// A delivery that panics is caught, counted and retried like a transient failure; a panic
+    /// anywhere else in a lane ends that lane only, so the other lanes still record what they sent.
     pub async fn deliver_next_batch(&mut self) -> AppResult<BatchReport> {
-        const PER_LANE: usize = 8;
         let db = &self.db;
         let mailer = &self.mailer;
         let sender = self.sender.as_ref();
         let settings = &self.settings;
-        let results = futures_util::future::join_all(self.slots.iter_mut().map(|slot| async move {
-            let mut report = BatchReport::default();
-            let claimed = match claim(db, PER_LANE, settings.lease).await {
-                Ok(claimed) => claimed,
-                Err(err) => {
-                    tracing::error!(error = %err, "could not claim messages");
-                    return report;
+        let health = &self.health;
+        let lanes = self.slots.iter_mut().map(|slot| {
+            AssertUnwindSafe(lane(db, mailer, settings, sender, health, slot)).catch_unwind()
+        });
+        let results = futures_util::future::join_all(lanes).await;
+        let mut total = BatchReport::default();
+        let mut claims_failed = 0;
+        for result in results {
+            match result {
+                Ok(Ok(report)) => {
+                    total.sent += report.sent;
+                    total.retrying += report.retrying;
+                    total.failed += report.failed;
                 }
-            };
-            for message in claimed {
-                let outcome = send_one(mailer, sender, slot, &message).await;
-                match record(db, settings, &message, outcome).await {
-                    Ok(Outcome::Sent) => report.sent += 1,
-                    Ok(Outcome::Retrying) => report.retrying += 1,
-                    Ok(Outcome::Failed) => report.failed += 1,
-                    Err(err) => tracing::error!(error = %err, id = message.id, "could not record a delivery"),
+                Ok(Err(err)) => {
+                    tracing::error!(error = %err, "could not claim messages");
+                    claims_failed += 1;
+                }
+                Err(payload) => {
+                    health.panicked();
+                    tracing::error!(panic = %panic_text(payload.as_ref()), "an outbox lane panicked");
                 }
             }
-            report
-        }))
-        .await;
-        Ok(results.into_iter().fold(BatchReport::default(), |a, b| BatchReport {
-            sent: a.sent + b.sent,
-            retrying: a.retrying + b.retrying,
-            failed: a.failed + b.failed,
-        }))
+        }
+        if claims_failed == self.slots.len() {
+            return Err(crate::error::AppError::Internal(anyhow::anyhow!(
+                "no lane could claim messages"
+            )));
+        }
+        Ok(total)
     }
 
     /// Runs until `shutdown` is notified; wakes up when `wake` is notified or every `poll`.
     /// With a sending context it also queues the reminders that fall due.
     pub async fn run(mut self, wake: Arc<Notify>, shutdown: Arc<Notify>, reminders: Option<crate::mail::MailContext>) {
+        self.health.started();
         let mut last_reminder_check: Option<std::time::Instant> = None;
         loop {
             if let Some(ctx) = &reminders
@@ -201,7 +230,10 @@ impl Worker {
                 }
             }
             let busy = match self.deliver_next_batch().await {
-                Ok(report) => report.total() > 0,
+                Ok(report) => {
+                    self.health.cycle_done();
+                    report.total() > 0
+                }
                 Err(err) => {
                     tracing::error!(error = %err, "outbox batch failed");
                     false
@@ -225,29 +257,85 @@ impl Worker {
     }
 }
 
+/// One lane of a batch: claims a few messages and sends them one after the other on its connection.
+async fn lane(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    settings: &OutboxSettings,
+    sender: Option<&lettre::Address>,
+    health: &WorkerHealth,
+    slot: &mut Option<Connection>,
+) -> AppResult<BatchReport> {
+    const PER_LANE: usize = 8;
+    let mut report = BatchReport::default();
+    for message in claim(db, PER_LANE, settings.lease).await? {
+        let outcome = match AssertUnwindSafe(send_one(mailer, settings, sender, slot, &message))
+            .catch_unwind()
+            .await
+        {
+            Ok(outcome) => outcome,
+            Err(payload) => {
+                health.panicked();
+                let text = panic_text(payload.as_ref());
+                tracing::error!(id = message.id, panic = %text, "a delivery panicked; it will be retried");
+                // Whatever the connection was doing when it panicked, it is not to be trusted.
+                *slot = None;
+                Err(SendError::transient(format!("the delivery panicked: {text}")))
+            }
+        };
+        match record(db, settings, &message, outcome).await {
+            Ok(Outcome::Sent) => report.sent += 1,
+            Ok(Outcome::Retrying) => report.retrying += 1,
+            Ok(Outcome::Failed) => report.failed += 1,
+            Err(err) => tracing::error!(error = %err, id = message.id, "could not record a delivery"),
+        }
+    }
+    Ok(report)
+}
+
+/// The message a panic carried, when it is text.
+pub(crate) fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
+}
+
 async fn send_one(
     mailer: &Mailer,
+    settings: &OutboxSettings,
     sender: Option<&lettre::Address>,
     slot: &mut Option<Connection>,
     message: &Claimed,
 ) -> Result<(), SendError> {
     let span = tracing::info_span!("delivery", id = message.id, attempt = message.attempts, domain = %domain_of(&message.recipient));
-    let _entered = span.enter();
-    if slot.as_ref().is_some_and(|c| !c.is_usable()) {
-        *slot = None;
+    // `instrument`, not `span.enter()`: an entered guard held across `.await` leaks into
+    // whatever else the thread polls meanwhile (the other lanes), and tracing-subscriber then
+    // panicked on closing spans in the wrong order.
+    async move {
+        #[cfg(debug_assertions)]
+        if settings.panic_for_recipient.as_deref() == Some(message.recipient.as_str()) {
+            panic!("injected fault: delivery {} panics", message.id);
+        }
+        if slot.as_ref().is_some_and(|c| !c.is_usable()) {
+            *slot = None;
+        }
+        if slot.is_none() {
+            *slot = Some(mailer.open().await?);
+        }
+        let envelope = envelope(sender, &message.recipient)?;
+        let name = file_name(&message.message_id);
+        let connection = slot.as_mut().ok_or_else(|| SendError::transient("no connection"))?;
+        let result = connection.send(&envelope, message.body.as_bytes(), &name).await;
+        if result.is_err() {
+            // After an error the connection's state is unknown; open a fresh one next time.
+            *slot = None;
+        }
+        result
     }
-    if slot.is_none() {
-        *slot = Some(mailer.open().await?);
-    }
-    let envelope = envelope(sender, &message.recipient)?;
-    let name = file_name(&message.message_id);
-    let connection = slot.as_mut().ok_or_else(|| SendError::transient("no connection"))?;
-    let result = connection.send(&envelope, message.body.as_bytes(), &name).await;
-    if result.is_err() {
-        // After an error the connection's state is unknown; open a fresh one next time.
-        *slot = None;
-    }
-    result
+    .instrument(span)
+    .await
 }
 
 fn envelope(from: Option<&lettre::Address>, recipient: &str) -> Result<Envelope, SendError> {

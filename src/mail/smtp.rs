@@ -57,7 +57,15 @@ impl SmtpConfig {
     }
 
     /// Opens and greets a connection, upgrading to TLS and authenticating as configured.
+    /// Opens a connection; a server that accepts but never greets (or stalls in STARTTLS or AUTH)
+    /// gives up after the timeout instead of holding the worker's lane forever.
     pub async fn connect(&self) -> Result<SmtpConnection, SendError> {
+        tokio::time::timeout(TIMEOUT * 2, self.handshake())
+            .await
+            .map_err(|_| SendError::transient("the SMTP server did not greet in time"))?
+    }
+
+    async fn handshake(&self) -> Result<SmtpConnection, SendError> {
         let hello = ClientId::default();
         let mut connection = if self.implicit_tls {
             // Implicit TLS must wrap the socket before the greeting; lettre opens that one itself.

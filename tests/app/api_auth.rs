@@ -82,7 +82,7 @@ async fn the_health_check_answers_without_a_token() {
     let response = app.get("/healthz").await;
     assert_eq!(response.status(), StatusCode::OK);
     let body: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(body, serde_json::json!({"status": "ok"}));
+    assert_eq!(body["status"], "ok");
 }
 
 use sea_orm::EntityTrait;

@@ -199,6 +199,13 @@ impl TestApp {
             .expect("import request")
     }
 
+    /// `GET /healthz`: its status and body.
+    pub async fn health(&self) -> (StatusCode, serde_json::Value) {
+        let response = self.get("/healthz").await;
+        let status = response.status();
+        (status, response.json().await.expect("/healthz answers JSON"))
+    }
+
     pub async fn count<E: EntityTrait>(&self, _entity: E) -> u64
     where
         E::Model: Sync,
@@ -328,6 +335,8 @@ pub fn test_outbox_settings() -> toguna::mail::outbox::OutboxSettings {
         poll: std::time::Duration::from_millis(100),
         reminder_days: 2,
         reminder_check: std::time::Duration::from_millis(200),
+        stall_after: std::time::Duration::from_secs(60),
+        ..Default::default()
     }
 }
 

@@ -13,6 +13,7 @@ mod debates;
 mod delivery;
 mod demo;
 mod events;
+mod faults;
 mod invitations;
 mod language;
 mod login;
