@@ -2,13 +2,15 @@
 
 use std::time::Duration;
 
-use entity::outbox_message;
+use entity::{invitation, outbox_message};
+use futures_util::future::join_all;
 use reqwest::{Method, StatusCode};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 
-use crate::helpers::spawn_app_with;
+use crate::helpers::{spawn_app, spawn_app_with};
 use crate::invitations::{campaign, send};
+use crate::mailbox::wait_for_files;
 use crate::smtp::SmtpServer;
 
 /// Polls `check` every 50 ms for up to `seconds`, returning its first `Some`.
@@ -109,4 +111,44 @@ async fn a_worker_stuck_on_a_silent_mail_server_shows_as_degraded_in_the_health_
     assert_eq!(stalled["worker"]["runs_here"], true, "{stalled}");
     assert_eq!(stalled["worker"]["messages_overdue"], 2, "{stalled}");
     held.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_and_fifty_six_invitees_answering_at_once_are_all_recorded() {
+    let app = spawn_app().await;
+    let token = app.api_token_for("organizer").await;
+    let event_id = app.workshop_with_guests(&token, 256).await;
+    assert_eq!(app.send_invitations(&token, event_id).await, 256);
+    let links: Vec<String> = wait_for_files(&app.outbox_dir(), 256)
+        .await
+        .iter()
+        .map(|mail| mail.rsvp_path())
+        .collect();
+
+    // Each invitee opens the page (its form carries the CSRF token), then all submit at once.
+    let invitees = join_all(links.iter().map(|link| async {
+        let invitee = app.new_browser();
+        let csrf = invitee.csrf_token(link).await;
+        (invitee, csrf)
+    }))
+    .await;
+    let answers = join_all(invitees.iter().zip(&links).map(|((invitee, csrf), link)| async move {
+        let response = invitee
+            .post_form(link, &[("csrf_token", csrf), ("response", "accepted"), ("comment", "Présente")])
+            .await;
+        let status = response.status();
+        (status, response.text().await.unwrap_or_default())
+    }))
+    .await;
+    let refused: Vec<_> = answers.iter().filter(|(s, _)| *s != StatusCode::SEE_OTHER).collect();
+    assert!(refused.is_empty(), "{} answers refused, e.g. {:?}", refused.len(), refused.first());
+
+    let accepted = invitation::Entity::find()
+        .filter(invitation::Column::EventId.eq(event_id as i32))
+        .filter(invitation::Column::Response.eq("accepted"))
+        .filter(invitation::Column::ResponseComment.eq("Présente"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(accepted, 256, "every answer is stored");
 }

@@ -199,6 +199,59 @@ impl TestApp {
             .expect("import request")
     }
 
+    /// A scheduled workshop with `guests` invitees, each with an email and consent (imported by CSV).
+    pub async fn workshop_with_guests(&self, token: &str, guests: usize) -> i64 {
+        let mut csv = String::from("full_name,category,gender,town,email,consent_contact\n");
+        for i in 0..guests {
+            csv.push_str(&format!("Invitée {i},civil_society,female,Kayes,guest{i}@example.org,yes\n"));
+        }
+        assert_eq!(self.import_csv(token, &csv).await.status(), StatusCode::CREATED);
+        let event = self
+            .api_ok(
+                token,
+                "/api/v1/events",
+                serde_json::json!({"kind": "dissemination_workshop", "title": "Restitution à Kayes",
+                    "starts_at": "2030-06-10T09:00", "ends_at": "2030-06-10T17:00"}),
+            )
+            .await;
+        let id = event["id"].as_i64().expect("an event id");
+        self.api_ok(token, &format!("/api/v1/events/{id}/schedule"), serde_json::json!({}))
+            .await;
+        self.api_ok(
+            token,
+            &format!("/api/v1/events/{id}/invitations"),
+            serde_json::json!({"filter": {}}),
+        )
+        .await;
+        id
+    }
+
+    /// Queues the invitations of an event and returns how many were queued.
+    pub async fn send_invitations(&self, token: &str, event_id: i64) -> u64 {
+        let sent = self
+            .api_ok(
+                token,
+                &format!("/api/v1/events/{event_id}/invitations/send"),
+                serde_json::json!({}),
+            )
+            .await;
+        sent["queued"].as_u64().expect("a count of queued invitations")
+    }
+
+    /// POSTs JSON to the API and returns the answer, which must be a success.
+    pub async fn api_ok(&self, token: &str, path: &str, body: serde_json::Value) -> serde_json::Value {
+        let response = self
+            .api(reqwest::Method::POST, path, Some(token))
+            .json(&body)
+            .send()
+            .await
+            .expect("API request");
+        let status = response.status();
+        let text = response.text().await.expect("API answer");
+        assert!(status.is_success(), "POST {path}: {status} {text}");
+        serde_json::from_str(&text).expect("a JSON answer")
+    }
+
     /// `GET /healthz`: its status and body.
     pub async fn health(&self) -> (StatusCode, serde_json::Value) {
         let response = self.get("/healthz").await;
