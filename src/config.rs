@@ -23,7 +23,7 @@ pub struct Settings {
 impl Settings {
     /// Reads the environment; creates `./data/` and a persistent secret when needed.
     pub fn from_env() -> anyhow::Result<Self> {
-        let data_dir = PathBuf::from(var("TOGUNA_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let data_dir = data_dir_from_env();
         std::fs::create_dir_all(&data_dir)
             .with_context(|| format!("cannot create the data folder {}", data_dir.display()))?;
         let bind = var("TOGUNA_BIND").unwrap_or_else(|| "127.0.0.1:3000".into());
@@ -62,6 +62,16 @@ impl Settings {
     pub fn secure_cookies(&self) -> bool {
         self.base_url.starts_with("https://")
     }
+}
+
+/// `TOGUNA_DATA_DIR`, by default `data` (read alone by `toguna restore`, which must not create a secret).
+pub fn data_dir_from_env() -> PathBuf {
+    PathBuf::from(var("TOGUNA_DATA_DIR").unwrap_or_else(|| "data".into()))
+}
+
+/// Whether `DATABASE_URL` points at PostgreSQL.
+pub fn database_is_postgres() -> bool {
+    var("DATABASE_URL").is_some_and(|url| url.starts_with("postgres"))
 }
 
 fn outbox_from_env() -> anyhow::Result<crate::mail::outbox::OutboxSettings> {
@@ -108,7 +118,7 @@ fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
 }
 
 #[cfg(unix)]
-fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let mut file = std::fs::OpenOptions::new()
@@ -121,6 +131,6 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
 }
 
 #[cfg(not(unix))]
-fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     std::fs::write(path, content)
 }

@@ -1,6 +1,7 @@
 //! Toguna: plans dialogue events and feeds their debates back into the research report.
 
 pub mod api;
+pub mod backup;
 pub mod calendar;
 pub mod config;
 pub mod db;

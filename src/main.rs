@@ -1,6 +1,7 @@
-//! The `toguna` command: serve (default), migrate, user add, token add.
+//! The `toguna` command: serve (default), migrate, demo, user add, token add, backup, restore.
 
 use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -37,6 +38,19 @@ enum Command {
     Token {
         #[command(subcommand)]
         action: TokenAction,
+    },
+    /// Copy the SQLite database and the secret into one zip file, while the service runs.
+    Backup {
+        /// The backup file to write, e.g. toguna-2026-12-01.zip
+        file: PathBuf,
+    },
+    /// Bring a backup back into the data folder (TOGUNA_DATA_DIR); stop the service first.
+    Restore {
+        /// A file made by `toguna backup`
+        file: PathBuf,
+        /// Replace the database and secret of a folder that is not empty
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -75,16 +89,17 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let settings = Settings::from_env()?;
+    // Read per command: reading them creates a secret in the data folder, which `restore` must not.
+    let settings = Settings::from_env;
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(settings).await,
+        Command::Serve => serve(settings()?).await,
         Command::Migrate => {
-            toguna::prepare(settings).await?;
+            toguna::prepare(settings()?).await?;
             eprintln!("Database is up to date.");
             Ok(())
         }
         Command::Demo => {
-            let state = toguna::prepare(settings).await?;
+            let state = toguna::prepare(settings()?).await?;
             let ctx = state.mail_context(None).map_err(describe)?;
             let summary = toguna::demo::load(&state.db, &ctx).await.map_err(describe)?;
             println!(
@@ -108,7 +123,7 @@ async fn main() -> anyhow::Result<()> {
         Command::User {
             action: UserAction::Add { email, name, role },
         } => {
-            let state = toguna::prepare(settings).await?;
+            let state = toguna::prepare(settings()?).await?;
             let password = read_password()?;
             let input = users::NewUser {
                 email,
@@ -123,7 +138,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Token {
             action: TokenAction::Add { email, name },
         } => {
-            let state = toguna::prepare(settings).await?;
+            let state = toguna::prepare(settings()?).await?;
             let user = users::find_by_email(&state.db, &email)
                 .await
                 .map_err(describe)?
@@ -132,7 +147,37 @@ async fn main() -> anyhow::Result<()> {
             println!("{token}");
             Ok(())
         }
+        Command::Backup { file } => {
+            let settings = settings()?;
+            // No migration: the running service owns the schema.
+            let db = toguna::db::connect(&settings.database_url).await?;
+            let manifest = toguna::backup::backup(&db, &settings.secret, &file).await?;
+            let rows: u64 = manifest.tables.values().sum();
+            println!(
+                "Backed up {} tables ({rows} rows) and the secret to {}. Keep it safe: the secret signs every answer link.",
+                manifest.tables.len(),
+                file.display()
+            );
+            Ok(())
+        }
+        Command::Restore { file, force } => restore(&file, force).await,
     }
+}
+
+async fn restore(file: &std::path::Path, force: bool) -> anyhow::Result<()> {
+    if toguna::config::database_is_postgres() {
+        anyhow::bail!("DATABASE_URL is PostgreSQL: restore its pg_dump with pg_restore (see the README, \"Backups\")");
+    }
+    let data_dir = toguna::config::data_dir_from_env();
+    let manifest = toguna::backup::restore(file, &data_dir, force).await?;
+    let rows: u64 = manifest.tables.values().sum();
+    println!(
+        "Restored the backup of {} ({} tables, {rows} rows) and its secret into {}.",
+        manifest.created_at.to_rfc3339(),
+        manifest.tables.len(),
+        data_dir.display()
+    );
+    Ok(())
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {

@@ -127,6 +127,11 @@ impl TestApp {
         &self.settings.database_url
     }
 
+    /// The data folder of the server (secret, file outbox).
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.settings.data_dir
+    }
+
     /// The folder where the file transport writes messages when no SMTP server is configured.
     pub fn outbox_dir(&self) -> std::path::PathBuf {
         self._data_dir.path().join("outbox")

@@ -5,6 +5,7 @@ mod mailbox;
 
 mod actors;
 mod api_auth;
+mod backup;
 mod attendance_stats;
 mod browser;
 mod checkin;
