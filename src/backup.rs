@@ -86,7 +86,10 @@ pub async fn restore(file: &Path, data_dir: &Path, force: bool) -> anyhow::Resul
     let found = count_rows(&incoming).await?;
     if found != manifest.tables {
         remove_if_present(&incoming)?;
-        bail!("the database in {} does not hold the rows its manifest lists", file.display());
+        bail!(
+            "the database in {} does not hold the rows its manifest lists",
+            file.display()
+        );
     }
     // A write-ahead log left by the replaced database would be replayed into the restored one.
     for suffix in ["-wal", "-shm"] {

@@ -72,14 +72,13 @@ pub fn router() -> Router<AppState> {
         .routes(utoipa_axum::routes!(health))
         .split_for_parts();
     let openapi = std::sync::Arc::new(openapi);
-    router
-        .route(
-            "/api/openapi.json",
-            get(move || {
-                let openapi = openapi.clone();
-                async move { Json(openapi.as_ref().clone()) }
-            }),
-        )
+    router.route(
+        "/api/openapi.json",
+        get(move || {
+            let openapi = openapi.clone();
+            async move { Json(openapi.as_ref().clone()) }
+        }),
+    )
 }
 
 /// The body of `/healthz`.
@@ -107,13 +106,22 @@ async fn health(State(state): State<AppState>) -> impl IntoResponse {
                 WorkerState::Stalled => (StatusCode::SERVICE_UNAVAILABLE, "degraded"),
                 WorkerState::Running | WorkerState::Elsewhere => (StatusCode::OK, "ok"),
             };
-            (code, Json(Health { status, worker: Some(worker) }))
+            (
+                code,
+                Json(Health {
+                    status,
+                    worker: Some(worker),
+                }),
+            )
         }
         Err(err) => {
             tracing::error!(error = %err, "health check: database unreachable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(Health { status: "unavailable", worker: None }),
+                Json(Health {
+                    status: "unavailable",
+                    worker: None,
+                }),
             )
         }
     }

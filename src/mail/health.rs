@@ -35,7 +35,8 @@ impl WorkerHealth {
 
     /// A cycle (reminders, one batch of deliveries) finished without a database error.
     pub fn cycle_done(&self) {
-        self.last_cycle_ms.store(Utc::now().timestamp_millis(), Ordering::SeqCst);
+        self.last_cycle_ms
+            .store(Utc::now().timestamp_millis(), Ordering::SeqCst);
     }
 
     pub fn panicked(&self) {

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use entity::{invitation, outbox_message};
+use futures_util::FutureExt;
 use lettre::address::Envelope;
 use rand::Rng;
 use sea_orm::sea_query::Expr;
@@ -19,7 +20,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, Set,
     Statement,
 };
-use futures_util::FutureExt;
 use tokio::sync::Notify;
 use tracing::Instrument;
 
@@ -180,9 +180,10 @@ impl Worker {
         let sender = self.sender.as_ref();
         let settings = &self.settings;
         let health = &self.health;
-        let lanes = self.slots.iter_mut().map(|slot| {
-            AssertUnwindSafe(lane(db, mailer, settings, sender, health, slot)).catch_unwind()
-        });
+        let lanes = self
+            .slots
+            .iter_mut()
+            .map(|slot| AssertUnwindSafe(lane(db, mailer, settings, sender, health, slot)).catch_unwind());
         let results = futures_util::future::join_all(lanes).await;
         let mut total = BatchReport::default();
         let mut claims_failed = 0;

@@ -30,8 +30,8 @@ pub fn spawn(
         let shutdown = shutdown.clone();
         move || {
             let sender = settings.from_mailbox().ok().map(|m| m.email);
-            let worker = Worker::new(db.clone(), mailer.clone(), settings.outbox.clone(), sender)
-                .with_health(health.clone());
+            let worker =
+                Worker::new(db.clone(), mailer.clone(), settings.outbox.clone(), sender).with_health(health.clone());
             let reminders = MailContext::new(&settings, None).ok();
             worker.run(wake.clone(), shutdown.clone(), reminders)
         }

@@ -35,10 +35,34 @@ struct Rows {
 async fn rows(db: &DatabaseConnection) -> Rows {
     let ids = |v: Vec<i32>| v.into_iter().collect::<BTreeSet<_>>();
     Rows {
-        actors: ids(actor::Entity::find().all(db).await.unwrap().iter().map(|r| r.id).collect()),
-        events: ids(event::Entity::find().all(db).await.unwrap().iter().map(|r| r.id).collect()),
-        invitations: ids(invitation::Entity::find().all(db).await.unwrap().iter().map(|r| r.id).collect()),
-        messages: ids(outbox_message::Entity::find().all(db).await.unwrap().iter().map(|r| r.id).collect()),
+        actors: ids(actor::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect()),
+        events: ids(event::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect()),
+        invitations: ids(invitation::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect()),
+        messages: ids(outbox_message::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect()),
         sent: outbox_message::Entity::find()
             .filter(outbox_message::Column::Status.eq("sent"))
             .count(db)
@@ -59,7 +83,10 @@ async fn answer_as_they_arrive(app: &TestApp, server: &SmtpServer, stop: &Atomic
         let mails = server.messages();
         for mail in &mails[seen..] {
             let link = Delivered::parse(&mail.data).rsvp_path();
-            let response = app.new_browser().submit(&link, &link, &[("response", "accepted")]).await;
+            let response = app
+                .new_browser()
+                .submit(&link, &link, &[("response", "accepted")])
+                .await;
             assert_eq!(response.status(), StatusCode::SEE_OTHER);
             answered.fetch_add(1, Ordering::SeqCst);
             if stop.load(Ordering::SeqCst) {
@@ -109,10 +136,15 @@ async fn a_backup_taken_while_invitations_go_out_and_answers_arrive_restores_eve
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         let before = rows(&app.db).await;
-        toguna::backup::backup(&app.db, SECRET.as_bytes(), &by_library).await.unwrap();
+        toguna::backup::backup(&app.db, SECRET.as_bytes(), &by_library)
+            .await
+            .unwrap();
         let made = toguna(
             &["backup", by_command.to_str().unwrap()],
-            &[("DATABASE_URL", Path::new(app.database_url())), ("TOGUNA_DATA_DIR", app.data_dir())],
+            &[
+                ("DATABASE_URL", Path::new(app.database_url())),
+                ("TOGUNA_DATA_DIR", app.data_dir()),
+            ],
         )
         .await;
         assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
@@ -121,7 +153,10 @@ async fn a_backup_taken_while_invitations_go_out_and_answers_arrive_restores_eve
         stop.store(true, Ordering::SeqCst);
         (before, after)
     });
-    assert!(before.sent < GUESTS as u64, "the backup ran while invitations were still going out");
+    assert!(
+        before.sent < GUESTS as u64,
+        "the backup ran while invitations were still going out"
+    );
     assert!(after.answered > before.answered, "answers arrived during the backup");
 
     let restored = tempfile::tempdir().unwrap();
@@ -135,8 +170,14 @@ async fn a_backup_taken_while_invitations_go_out_and_answers_arrive_restores_eve
     assert_eq!(found.events, before.events);
     assert_eq!(found.invitations, before.invitations);
     assert_eq!(found.messages, before.messages);
-    assert!((before.sent..=after.sent).contains(&found.sent), "{found:?} between {before:?} and {after:?}");
-    assert!((before.answered..=after.answered).contains(&found.answered), "{found:?}");
+    assert!(
+        (before.sent..=after.sent).contains(&found.sent),
+        "{found:?} between {before:?} and {after:?}"
+    );
+    assert!(
+        (before.answered..=after.answered).contains(&found.answered),
+        "{found:?}"
+    );
     assert_eq!(manifest.tables["invitations"], GUESTS as u64);
     assert_eq!(std::fs::read_to_string(folder.join("secret")).unwrap(), SECRET);
     restored_db.close().await.unwrap();
@@ -171,9 +212,16 @@ async fn a_backup_taken_while_invitations_go_out_and_answers_arrive_restores_eve
         }
     }
     let (link, row) = unanswered.expect("an invitee who had not answered at the backup");
-    let declined = back.new_browser().submit(&link, &link, &[("response", "declined")]).await;
+    let declined = back
+        .new_browser()
+        .submit(&link, &link, &[("response", "declined")])
+        .await;
     assert_eq!(declined.status(), StatusCode::SEE_OTHER);
-    let stored = invitation::Entity::find_by_id(row.id).one(&back.db).await.unwrap().unwrap();
+    let stored = invitation::Entity::find_by_id(row.id)
+        .one(&back.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.response, "declined");
 
     // The organizer's API token still opens the API, and the update a move sends carries the very
@@ -204,7 +252,10 @@ async fn a_backup_taken_while_invitations_go_out_and_answers_arrive_restores_eve
     assert!(String::from_utf8_lossy(&first.stdout).contains("Restored"));
     let again = toguna(&["restore", by_command.to_str().unwrap()], &env).await;
     assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"), "{again:?}");
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("not empty"),
+        "{again:?}"
+    );
     let forced = toguna(&["restore", "--force", by_command.to_str().unwrap()], &env).await;
     assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
     assert_eq!(std::fs::read_to_string(fresh.join("secret")).unwrap(), SECRET);
@@ -221,7 +272,10 @@ async fn on_postgresql_the_backup_command_points_to_pg_dump() {
     let file = folder.path().join("backup.zip");
     let made = toguna(
         &["backup", file.to_str().unwrap()],
-        &[("DATABASE_URL", Path::new(app.database_url())), ("TOGUNA_DATA_DIR", folder.path())],
+        &[
+            ("DATABASE_URL", Path::new(app.database_url())),
+            ("TOGUNA_DATA_DIR", folder.path()),
+        ],
     )
     .await;
     assert!(!made.status.success());

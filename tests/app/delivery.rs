@@ -220,7 +220,11 @@ async fn two_processes_delivering_side_by_side_send_each_invitation_exactly_once
     .await;
     // PostgreSQL is where several instances run in production: a thousand there; on SQLite
     // fewer, to keep the suite fast.
-    let guests = if app.database_url().starts_with("postgres") { 1000 } else { 300 };
+    let guests = if app.database_url().starts_with("postgres") {
+        1000
+    } else {
+        300
+    };
     let token = app.api_token_for("organizer").await;
     let id = app.workshop_with_guests(&token, guests).await;
 

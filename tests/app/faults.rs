@@ -134,14 +134,22 @@ async fn two_hundred_and_fifty_six_invitees_answering_at_once_are_all_recorded()
     .await;
     let answers = join_all(invitees.iter().zip(&links).map(|((invitee, csrf), link)| async move {
         let response = invitee
-            .post_form(link, &[("csrf_token", csrf), ("response", "accepted"), ("comment", "Présente")])
+            .post_form(
+                link,
+                &[("csrf_token", csrf), ("response", "accepted"), ("comment", "Présente")],
+            )
             .await;
         let status = response.status();
         (status, response.text().await.unwrap_or_default())
     }))
     .await;
     let refused: Vec<_> = answers.iter().filter(|(s, _)| *s != StatusCode::SEE_OTHER).collect();
-    assert!(refused.is_empty(), "{} answers refused, e.g. {:?}", refused.len(), refused.first());
+    assert!(
+        refused.is_empty(),
+        "{} answers refused, e.g. {:?}",
+        refused.len(),
+        refused.first()
+    );
 
     let accepted = invitation::Entity::find()
         .filter(invitation::Column::EventId.eq(event_id as i32))

@@ -208,7 +208,9 @@ impl TestApp {
     pub async fn workshop_with_guests(&self, token: &str, guests: usize) -> i64 {
         let mut csv = String::from("full_name,category,gender,town,email,consent_contact\n");
         for i in 0..guests {
-            csv.push_str(&format!("Invitée {i},civil_society,female,Kayes,guest{i}@example.org,yes\n"));
+            csv.push_str(&format!(
+                "Invitée {i},civil_society,female,Kayes,guest{i}@example.org,yes\n"
+            ));
         }
         assert_eq!(self.import_csv(token, &csv).await.status(), StatusCode::CREATED);
         let event = self

@@ -5,8 +5,8 @@ mod mailbox;
 
 mod actors;
 mod api_auth;
-mod backup;
 mod attendance_stats;
+mod backup;
 mod browser;
 mod checkin;
 mod csrf;
