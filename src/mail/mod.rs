@@ -6,6 +6,7 @@ pub mod outbox;
 pub mod qr;
 pub mod smtp;
 pub mod supervisor;
+pub mod worker;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

@@ -10,7 +10,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::Settings;
 use crate::mail::health::WorkerHealth;
-use crate::mail::outbox::{Worker, panic_text};
+use crate::mail::worker::{Worker, panic_text};
 use crate::mail::{MailContext, Mailer};
 
 /// A pause before a restart, so a loop that dies at once does not spin.

@@ -1,0 +1,256 @@
+//! The outbox worker: delivers due messages in a few lanes, each with its own connection, and
+//! survives a delivery that panics.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use futures_util::FutureExt;
+use lettre::address::Envelope;
+use sea_orm::DatabaseConnection;
+use tokio::sync::Notify;
+use tracing::Instrument;
+
+use crate::error::AppResult;
+use crate::mail::health::WorkerHealth;
+use crate::mail::outbox::{Claimed, OutboxSettings, Outcome, claim, file_name, record};
+use crate::mail::{Connection, Mailer, SendError};
+
+/// What one batch did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BatchReport {
+    pub sent: usize,
+    pub retrying: usize,
+    pub failed: usize,
+}
+
+impl BatchReport {
+    pub fn total(&self) -> usize {
+        self.sent + self.retrying + self.failed
+    }
+}
+
+/// Delivers due messages; holds one reusable connection per concurrency slot.
+pub struct Worker {
+    db: DatabaseConnection,
+    mailer: Mailer,
+    settings: OutboxSettings,
+    /// The envelope sender (bounces go there): the address of `TOGUNA_MAIL_FROM`.
+    sender: Option<lettre::Address>,
+    slots: Vec<Option<Connection>>,
+    health: Arc<WorkerHealth>,
+}
+
+impl Worker {
+    pub fn new(
+        db: DatabaseConnection,
+        mailer: Mailer,
+        settings: OutboxSettings,
+        sender: Option<lettre::Address>,
+    ) -> Self {
+        let slots = (0..settings.concurrency.max(1)).map(|_| None).collect();
+        Worker {
+            db,
+            mailer,
+            settings,
+            sender,
+            slots,
+            health: Arc::default(),
+        }
+    }
+
+    /// Reports cycles and caught panics to `health` (what `/healthz` reads).
+    pub fn with_health(mut self, health: Arc<WorkerHealth>) -> Self {
+        self.health = health;
+        self
+    }
+
+    /// Sends due messages, `concurrency` at a time, and says what happened.
+    ///
+    /// Each lane claims a few messages for itself and sends them one after the other, so the
+    /// lease covers only a short run of sends (far below the default two minutes), and a crash
+    /// leaves at most one delivered-but-unrecorded message per lane: the others claimed with it
+    /// were not sent, and go out again once their lease expires.
+    ///
+    /// A delivery that panics is caught, counted and retried like a transient failure; a panic
+    /// anywhere else in a lane ends that lane only, so the other lanes still record what they sent.
+    pub async fn deliver_next_batch(&mut self) -> AppResult<BatchReport> {
+        let db = &self.db;
+        let mailer = &self.mailer;
+        let sender = self.sender.as_ref();
+        let settings = &self.settings;
+        let health = &self.health;
+        let lanes = self
+            .slots
+            .iter_mut()
+            .map(|slot| AssertUnwindSafe(lane(db, mailer, settings, sender, health, slot)).catch_unwind());
+        let results = futures_util::future::join_all(lanes).await;
+        let mut total = BatchReport::default();
+        let mut claims_failed = 0;
+        for result in results {
+            match result {
+                Ok(Ok(report)) => {
+                    total.sent += report.sent;
+                    total.retrying += report.retrying;
+                    total.failed += report.failed;
+                }
+                Ok(Err(err)) => {
+                    tracing::error!(error = %err, "could not claim messages");
+                    claims_failed += 1;
+                }
+                Err(payload) => {
+                    health.panicked();
+                    tracing::error!(panic = %panic_text(payload.as_ref()), "an outbox lane panicked");
+                }
+            }
+        }
+        if claims_failed == self.slots.len() {
+            return Err(crate::error::AppError::Internal(anyhow::anyhow!(
+                "no lane could claim messages"
+            )));
+        }
+        Ok(total)
+    }
+
+    /// Runs until `shutdown` is notified; wakes up when `wake` is notified or every `poll`.
+    /// With a sending context it also queues the reminders that fall due.
+    pub async fn run(mut self, wake: Arc<Notify>, shutdown: Arc<Notify>, reminders: Option<crate::mail::MailContext>) {
+        self.health.started();
+        let mut last_reminder_check: Option<std::time::Instant> = None;
+        loop {
+            if let Some(ctx) = &reminders
+                && self.settings.reminder_days > 0
+                && last_reminder_check.is_none_or(|t| t.elapsed() >= self.settings.reminder_check)
+            {
+                last_reminder_check = Some(std::time::Instant::now());
+                match crate::domain::invitations::queue_due_reminders(&self.db, ctx, self.settings.reminder_days).await
+                {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(reminders = n, "reminders queued"),
+                    Err(err) => tracing::error!(error = %err, "reminders could not be queued"),
+                }
+            }
+            let busy = match self.deliver_next_batch().await {
+                Ok(report) => {
+                    self.health.cycle_done();
+                    report.total() > 0
+                }
+                Err(err) => {
+                    tracing::error!(error = %err, "outbox batch failed");
+                    false
+                }
+            };
+            if busy {
+                continue;
+            }
+            let nap = self.settings.poll.min(self.settings.reminder_check);
+            tokio::select! {
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(nap) => {}
+                _ = shutdown.notified() => break,
+            }
+        }
+        for slot in self.slots.iter_mut() {
+            if let Some(connection) = slot.take() {
+                connection.close().await;
+            }
+        }
+    }
+}
+
+/// One lane of a batch: claims a few messages and sends them one after the other on its connection.
+async fn lane(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    settings: &OutboxSettings,
+    sender: Option<&lettre::Address>,
+    health: &WorkerHealth,
+    slot: &mut Option<Connection>,
+) -> AppResult<BatchReport> {
+    const PER_LANE: usize = 8;
+    let mut report = BatchReport::default();
+    for message in claim(db, PER_LANE, settings.lease).await? {
+        let outcome = match AssertUnwindSafe(send_one(mailer, settings, sender, slot, &message))
+            .catch_unwind()
+            .await
+        {
+            Ok(outcome) => outcome,
+            Err(payload) => {
+                health.panicked();
+                let text = panic_text(payload.as_ref());
+                tracing::error!(id = message.id, panic = %text, "a delivery panicked; it will be retried");
+                // Whatever the connection was doing when it panicked, it is not to be trusted.
+                *slot = None;
+                Err(SendError::transient(format!("the delivery panicked: {text}")))
+            }
+        };
+        match record(db, settings, &message, outcome).await {
+            Ok(Outcome::Sent) => report.sent += 1,
+            Ok(Outcome::Retrying) => report.retrying += 1,
+            Ok(Outcome::Failed) => report.failed += 1,
+            Err(err) => tracing::error!(error = %err, id = message.id, "could not record a delivery"),
+        }
+    }
+    Ok(report)
+}
+
+/// The message a panic carried, when it is text.
+pub(crate) fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
+}
+
+async fn send_one(
+    mailer: &Mailer,
+    settings: &OutboxSettings,
+    sender: Option<&lettre::Address>,
+    slot: &mut Option<Connection>,
+    message: &Claimed,
+) -> Result<(), SendError> {
+    let span = tracing::info_span!("delivery", id = message.id, attempt = message.attempts, domain = %domain_of(&message.recipient));
+    // `instrument`, not `span.enter()`: an entered guard held across `.await` leaks into
+    // whatever else the thread polls meanwhile (the other lanes), and tracing-subscriber then
+    // panicked on closing spans in the wrong order.
+    async move {
+        #[cfg(debug_assertions)]
+        if settings.panic_for_recipient.as_deref() == Some(message.recipient.as_str()) {
+            panic!("injected fault: delivery {} panics", message.id);
+        }
+        if slot.as_ref().is_some_and(|c| !c.is_usable()) {
+            *slot = None;
+        }
+        if slot.is_none() {
+            *slot = Some(mailer.open().await?);
+        }
+        let envelope = envelope(sender, &message.recipient)?;
+        let name = file_name(&message.message_id);
+        let connection = slot.as_mut().ok_or_else(|| SendError::transient("no connection"))?;
+        let result = connection.send(&envelope, message.body.as_bytes(), &name).await;
+        if result.is_err() {
+            // After an error the connection's state is unknown; open a fresh one next time.
+            *slot = None;
+        }
+        result
+    }
+    .instrument(span)
+    .await
+}
+
+fn envelope(from: Option<&lettre::Address>, recipient: &str) -> Result<Envelope, SendError> {
+    let from = from.cloned();
+    let to = recipient.parse().map_err(|e| SendError {
+        permanent: true,
+        text: format!("bad address: {e}"),
+    })?;
+    Envelope::new(from, vec![to]).map_err(|e| SendError {
+        permanent: true,
+        text: e.to_string(),
+    })
+}
+
+/// The address's domain, for logs that must not name people.
+fn domain_of(address: &str) -> &str {
+    address.rsplit_once('@').map(|(_, d)| d).unwrap_or("?")
+}
