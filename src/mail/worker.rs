@@ -209,6 +209,9 @@ async fn send_one(
     slot: &mut Option<Connection>,
     message: &Claimed,
 ) -> Result<(), SendError> {
+    // Only the debug-build fault hook reads the settings.
+    #[cfg(not(debug_assertions))]
+    let _ = settings;
     let span = tracing::info_span!("delivery", id = message.id, attempt = message.attempts, domain = %domain_of(&message.recipient));
     // `instrument`, not `span.enter()`: an entered guard held across `.await` leaks into
     // whatever else the thread polls meanwhile (the other lanes), and tracing-subscriber then

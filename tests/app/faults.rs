@@ -2,16 +2,15 @@
 
 use std::time::Duration;
 
-use entity::{invitation, outbox_message};
+use entity::invitation;
 use futures_util::future::join_all;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 
 use crate::helpers::{spawn_app, spawn_app_with};
 use crate::invitations::{campaign, send};
 use crate::mailbox::wait_for_files;
-use crate::smtp::SmtpServer;
 
 /// Polls `check` every 50 ms for up to `seconds`, returning its first `Some`.
 async fn eventually<T, F, Fut>(seconds: u64, mut check: F) -> Option<T>
@@ -31,6 +30,11 @@ where
 #[cfg(debug_assertions)]
 #[tokio::test]
 async fn the_worker_survives_a_delivery_that_panics_and_keeps_delivering_the_others() {
+    use entity::outbox_message;
+    use reqwest::Method;
+
+    use crate::smtp::SmtpServer;
+
     let server = SmtpServer::start().await;
     let url = server.url();
     let app = spawn_app_with(move |s| {
