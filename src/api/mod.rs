@@ -5,7 +5,9 @@ mod attendance;
 mod attendance_stats;
 mod debates;
 mod events;
+mod extract;
 mod json;
+mod rejections;
 mod reports;
 mod review;
 mod venues;
@@ -19,6 +21,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
+pub use extract::{Path, Query, RawBody};
 pub use json::ApiJson;
 
 use crate::AppState;
@@ -71,7 +74,7 @@ pub fn router() -> Router<AppState> {
         .merge(review::router())
         .split_for_parts();
     let openapi = std::sync::Arc::new(openapi);
-    router
+    let router = router
         .route(
             "/api/openapi.json",
             get(move || {
@@ -79,7 +82,19 @@ pub fn router() -> Router<AppState> {
                 async move { Json(openapi.as_ref().clone()) }
             }),
         )
-        .route("/healthz", get(health))
+        .route("/healthz", get(health));
+    #[cfg(debug_assertions)]
+    let router = router
+        .route("/api/debug/panic", get(debug_panic))
+        .route("/debug/panic", get(debug_panic));
+    router.layer(axum::middleware::from_fn(rejections::json_errors))
+}
+
+/// A handler that panics, so tests can see what the catch-panic layer answers.
+/// Debug builds only: a release build has no such route.
+#[cfg(debug_assertions)]
+async fn debug_panic() -> StatusCode {
+    panic!("debug route: a deliberate panic")
 }
 
 /// 200 when the database answers, 503 otherwise.

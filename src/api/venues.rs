@@ -1,7 +1,8 @@
 //! `/api/v1/venues`: the venue resource in JSON.
 
+use crate::api::Path;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -25,7 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn list_venues(
     State(state): State<AppState>,
     _user: Require<AnyRole>,
-    Query(paging): Query<PageQuery>,
+    paging: PageQuery,
 ) -> AppResult<Json<Paged<Venue>>> {
     Ok(Json(venues::list(&state.db, paging).await?))
 }

@@ -5,7 +5,9 @@ mod mailbox;
 
 mod actors;
 mod api_auth;
+mod api_errors;
 mod attendance_stats;
+mod body_limits;
 mod browser;
 mod checkin;
 mod csrf;
@@ -17,6 +19,7 @@ mod invitations;
 mod language;
 mod login;
 mod openapi;
+mod paging;
 mod reports;
 mod review;
 mod roles;
