@@ -4,6 +4,7 @@ mod actors;
 mod attendance;
 mod attendance_stats;
 mod debates;
+mod errors_doc;
 mod events;
 mod extract;
 mod json;
@@ -57,13 +58,15 @@ pub struct ErrorDetail {
     /// A stable machine-readable code, e.g. `validation_failed`.
     code: String,
     message: String,
-    /// Field name → what is wrong with it.
+    /// Field name → what is wrong with it; absent when no field is to blame.
     fields: Option<std::collections::BTreeMap<String, String>>,
+    /// A file's errors by line (CSV import), absent otherwise.
+    lines: Option<Vec<crate::error::RowError>>,
 }
 
 /// The API routes and the OpenAPI document built from the same annotations.
 pub fn router() -> Router<AppState> {
-    let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(venues::router())
         .merge(actors::router())
         .merge(events::router())
@@ -73,6 +76,8 @@ pub fn router() -> Router<AppState> {
         .merge(reports::router())
         .merge(review::router())
         .split_for_parts();
+    // After the merge: the routers bring the operations this walks over.
+    errors_doc::CommonErrors.modify(&mut openapi);
     let openapi = std::sync::Arc::new(openapi);
     let router = router
         .route(

@@ -5,7 +5,7 @@
 
 use axum::extract::Request;
 use axum::http::StatusCode;
-use axum::http::header::ALLOW;
+use axum::http::header::{ALLOW, CONTENT_TYPE};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -18,7 +18,13 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
     let is_error = status.is_client_error() || status.is_server_error();
-    if !is_error || response.extensions().get::<RenderedError>().is_some() {
+    // Handlers' own JSON answers (a 409 carrying both texts of a stale edit) are already right.
+    let is_json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if !is_error || is_json || response.extensions().get::<RenderedError>().is_some() {
         return response;
     }
     let allow = response.headers().get(ALLOW).cloned();

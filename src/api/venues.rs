@@ -66,9 +66,9 @@ async fn update_venue(
     Ok(Json(venues::update(&state.db, id, &input, FieldErrors::new()).await?))
 }
 
-/// Delete a venue (admin, organizer).
+/// Delete a venue no event takes place at (409 otherwise).
 #[utoipa::path(delete, path = "/api/v1/venues/{id}", tag = "venues", params(("id" = i32, Path)),
-    responses((status = 204), (status = 404, body = ErrorEnvelope)))]
+    responses((status = 204), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)))]
 async fn delete_venue(
     State(state): State<AppState>,
     _user: Require<Organizer>,

@@ -49,8 +49,10 @@ impl From<report_section::Model> for Section {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct NewSection {
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub heading: String,
     pub body: String,
+    #[schema(required = true, value_type = crate::domain::vocab::SectionKind)]
     pub kind: String,
 }
 

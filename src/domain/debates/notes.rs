@@ -54,6 +54,7 @@ pub struct NoteInput {
     /// The agenda topic; free text, often a report section's heading.
     pub topic: String,
     /// Markdown.
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub body: String,
     /// An actor category slug, or empty.
     pub speaker_category: String,
