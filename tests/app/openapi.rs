@@ -195,3 +195,33 @@ async fn the_paging_bounds_are_in_the_document() {
     assert_eq!(bounds("page"), (Some(1), Some(1_000_000)));
     assert_eq!(bounds("per_page"), (Some(1), Some(200)));
 }
+
+#[tokio::test]
+async fn the_fields_the_server_requires_are_marked_required() {
+    let doc = document().await;
+    let schemas = &doc["components"]["schemas"];
+    let required =
+        |name: &str| -> Vec<String> { serde_json::from_value(schemas[name]["required"].clone()).unwrap_or_default() };
+    for (schema, fields) in [
+        ("VenueInput", &["name"][..]),
+        ("ActorInput", &["full_name", "category"]),
+        ("EventInput", &["kind", "title", "starts_at", "ends_at"]),
+        ("NoteInput", &["body"]),
+        ("OutcomeInput", &["kind", "summary", "agreement", "voiced_by"]),
+        ("DecisionInput", &["decision", "rationale"]),
+        ("NewReport", &["title"]),
+        ("NewSection", &["heading", "kind"]),
+        ("NewVersion", &["label"]),
+    ] {
+        for field in fields {
+            assert!(
+                required(schema).contains(&field.to_string()),
+                "{schema}.{field} is required"
+            );
+        }
+    }
+    // What may be left out stays optional, as the server treats it.
+    assert!(!required("ActorInput").contains(&"email".to_string()));
+    let kind = &schemas["EventInput"]["properties"]["kind"];
+    assert!(kind.to_string().contains("#/components/schemas/EventKind"), "{kind}");
+}
