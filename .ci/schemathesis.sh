@@ -2,7 +2,7 @@
 # Probes the whole JSON API with schemathesis: every operation, all checks, a fixed seed and a bounded
 # number of examples. Fails on any finding (5xx, a body or status the OpenAPI document does not describe…).
 # Usage: .ci/schemathesis.sh [path/to/toguna]   (default: the debug build, brought up to date)
-# SCHEMATHESIS_MAX_EXAMPLES (default 20) and SCHEMATHESIS_SEED bound and fix the run.
+# SCHEMATHESIS_MAX_EXAMPLES (default 50) and SCHEMATHESIS_SEED bound and fix the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +12,7 @@ else
   cargo build --quiet --bin toguna
   BIN=target/debug/toguna
 fi
-EXAMPLES="${SCHEMATHESIS_MAX_EXAMPLES:-20}"
+EXAMPLES="${SCHEMATHESIS_MAX_EXAMPLES:-50}"
 SEED="${SCHEMATHESIS_SEED:-20261201}"
 
 if ! command -v schemathesis >/dev/null 2>&1; then

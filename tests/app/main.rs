@@ -27,4 +27,5 @@ mod sessions;
 mod setup;
 mod smtp;
 mod smtp_selftest;
+mod stale_versions;
 mod venues;

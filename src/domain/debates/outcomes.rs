@@ -212,7 +212,8 @@ pub async fn update(
     }
     let valid = update.outcome.validate(db, &event).await?;
     let mut model = valid.apply(Default::default());
-    model.version = Set(update.version + 1);
+    // Saturating: a made-up i32::MAX matches no stored version, so it is refused as stale.
+    model.version = Set(update.version.saturating_add(1));
     // Version test and write in one statement: of two concurrent saves, one wins, one gets 409.
     let result = outcome::Entity::update_many()
         .set(model)
