@@ -83,6 +83,10 @@ pub enum AppError {
     Conflict(String),
     #[error("too many attempts")]
     RateLimited,
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("method not allowed")]
+    MethodNotAllowed,
     #[error("database error: {0}")]
     Database(#[from] DbErr),
     #[error("internal error: {0:#}")]
@@ -100,6 +104,8 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -115,6 +121,8 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
             AppError::RateLimited => "rate_limited",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Database(_) => "internal",
             AppError::Internal(_) => "internal",
         }
@@ -132,7 +140,18 @@ impl AppError {
             AppError::NotFound => "error.not_found",
             AppError::Conflict(key) => key,
             AppError::RateLimited => "error.rate_limited",
+            AppError::PayloadTooLarge => "api.too_large",
+            AppError::MethodNotAllowed => "api.method_not_allowed",
             AppError::Database(_) | AppError::Internal(_) => "error.internal",
+        }
+    }
+
+    /// A body that could not be read: 413 when it went over the size limit, 400 otherwise.
+    pub fn unreadable_body(status: StatusCode, text: String) -> AppError {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::BadRequest(text)
         }
     }
 
@@ -219,3 +238,13 @@ impl IntoResponse for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// What the catch-panic layer answers: a 500 like any internal error, logged once by its rendering.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into());
+    AppError::Internal(anyhow::anyhow!("request handler panicked: {message}")).into_response()
+}

@@ -1,7 +1,8 @@
 //! `/api/v1/actors`: the actor directory in JSON, and the all-or-nothing CSV import.
 
+use crate::api::{Path, Query};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
@@ -10,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::api::{ApiJson, ErrorEnvelope};
+use crate::api::{ApiJson, ErrorEnvelope, RawBody};
 use crate::domain::actors::csv_io::{self, ImportSummary};
 use crate::domain::actors::search::{self, ActorFilter, FacetCounts};
 use crate::domain::actors::{self, Actor, ActorInput};
@@ -42,7 +43,7 @@ async fn list_actors(
     State(state): State<AppState>,
     _user: Require<AnyRole>,
     Query(filter): Query<ActorFilter>,
-    Query(paging): Query<PageQuery>,
+    paging: PageQuery,
 ) -> AppResult<Json<ActorPage>> {
     let page = search::list(&state.db, &filter, paging).await?;
     let facets = search::facet_counts(&state.db, &filter).await?;
@@ -110,7 +111,7 @@ async fn import_actors(
     State(state): State<AppState>,
     _user: Require<Organizer>,
     headers: HeaderMap,
-    body: axum::body::Bytes,
+    RawBody(body): RawBody,
 ) -> AppResult<(StatusCode, Json<ImportSummary>)> {
     let content_type = headers
         .get(CONTENT_TYPE)

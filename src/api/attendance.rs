@@ -1,7 +1,8 @@
 //! `/api/v1/events/{id}/attendance`: check-in marks, walk-ins and the attendance list.
 
+use crate::api::Path;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -25,7 +26,7 @@ async fn list_attendance(
     State(state): State<AppState>,
     _user: Require<AnyRole>,
     Path(id): Path<i32>,
-    Query(paging): Query<PageQuery>,
+    paging: PageQuery,
 ) -> AppResult<Json<Paged<Attendance>>> {
     Ok(Json(attendance::list(&state.db, id, paging).await?))
 }

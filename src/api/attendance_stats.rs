@@ -1,7 +1,8 @@
 //! `/api/v1/events/{id}/attendance/summary` and `/api/v1/attendance/summary`: disaggregated attendance figures.
 
+use crate::api::{Path, Query};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

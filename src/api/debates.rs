@@ -1,7 +1,8 @@
 //! `/api/v1/events/{id}/notes` and `/outcomes`: debate records.
 
+use crate::api::Path;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use utoipa_axum::router::OpenApiRouter;
@@ -32,7 +33,7 @@ async fn list_notes(
     State(state): State<AppState>,
     _user: Require<AnyRole>,
     Path(id): Path<i32>,
-    Query(paging): Query<PageQuery>,
+    paging: PageQuery,
 ) -> AppResult<Json<Paged<Note>>> {
     Ok(Json(notes::list(&state.db, id, paging).await?))
 }
@@ -89,7 +90,7 @@ async fn list_outcomes(
     State(state): State<AppState>,
     _user: Require<AnyRole>,
     Path(id): Path<i32>,
-    Query(paging): Query<PageQuery>,
+    paging: PageQuery,
 ) -> AppResult<Json<Paged<Outcome>>> {
     Ok(Json(outcomes::list(&state.db, id, paging).await?))
 }

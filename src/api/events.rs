@@ -1,7 +1,8 @@
 //! `/api/v1/events`: events, their life cycle and their guest lists in JSON.
 
+use crate::api::{Path, Query};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -57,7 +58,7 @@ async fn list_events(
     State(state): State<AppState>,
     _user: Require<AnyRole>,
     Query(filter): Query<EventFilter>,
-    Query(paging): Query<PageQuery>,
+    paging: PageQuery,
 ) -> AppResult<Json<Paged<Event>>> {
     Ok(Json(listing::list(&state.db, &filter, paging).await?))
 }
@@ -149,7 +150,7 @@ async fn list_invitations(
     State(state): State<AppState>,
     _user: Require<AnyRole>,
     Path(id): Path<i32>,
-    Query(paging): Query<PageQuery>,
+    paging: PageQuery,
 ) -> AppResult<Json<Paged<Guest>>> {
     events::get(&state.db, id).await?;
     Ok(Json(guests::list(&state.db, id, paging).await?))

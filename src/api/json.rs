@@ -26,7 +26,7 @@ where
         }
         let bytes = Bytes::from_request(request, state)
             .await
-            .map_err(|e| AppError::BadRequest(e.body_text()))?;
+            .map_err(|e| AppError::unreadable_body(e.status(), e.body_text()))?;
         let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
         serde_path_to_error::deserialize(&mut deserializer)
             .map(ApiJson)

@@ -4,8 +4,11 @@ mod actors;
 mod attendance;
 mod attendance_stats;
 mod debates;
+mod errors_doc;
 mod events;
+mod extract;
 mod json;
+mod rejections;
 mod reports;
 mod review;
 mod venues;
@@ -19,6 +22,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
+pub use extract::{Path, Query, RawBody};
 pub use json::ApiJson;
 
 use crate::AppState;
@@ -54,13 +58,15 @@ pub struct ErrorDetail {
     /// A stable machine-readable code, e.g. `validation_failed`.
     code: String,
     message: String,
-    /// Field name → what is wrong with it.
+    /// Field name → what is wrong with it; absent when no field is to blame.
     fields: Option<std::collections::BTreeMap<String, String>>,
+    /// A file's errors by line (CSV import), absent otherwise.
+    lines: Option<Vec<crate::error::RowError>>,
 }
 
 /// The API routes and the OpenAPI document built from the same annotations.
 pub fn router() -> Router<AppState> {
-    let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(venues::router())
         .merge(actors::router())
         .merge(events::router())
@@ -71,14 +77,29 @@ pub fn router() -> Router<AppState> {
         .merge(review::router())
         .routes(utoipa_axum::routes!(health))
         .split_for_parts();
+    // After the merge: the routers bring the operations this walks over.
+    errors_doc::CommonErrors.modify(&mut openapi);
     let openapi = std::sync::Arc::new(openapi);
-    router.route(
-        "/api/openapi.json",
-        get(move || {
-            let openapi = openapi.clone();
-            async move { Json(openapi.as_ref().clone()) }
-        }),
-    )
+    let router = router
+        .route(
+            "/api/openapi.json",
+            get(move || {
+                let openapi = openapi.clone();
+                async move { Json(openapi.as_ref().clone()) }
+            }),
+        );
+    #[cfg(debug_assertions)]
+    let router = router
+        .route("/api/debug/panic", get(debug_panic))
+        .route("/debug/panic", get(debug_panic));
+    router.layer(axum::middleware::from_fn(rejections::json_errors))
+}
+
+/// A handler that panics, so tests can see what the catch-panic layer answers.
+/// Debug builds only: a release build has no such route.
+#[cfg(debug_assertions)]
+async fn debug_panic() -> StatusCode {
+    panic!("debug route: a deliberate panic")
 }
 
 /// The body of `/healthz`.

@@ -2,8 +2,9 @@
 
 mod versions;
 
+use crate::api::Path;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -34,7 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn list_reports(
     State(state): State<AppState>,
     _user: Require<AnyRole>,
-    Query(paging): Query<PageQuery>,
+    paging: PageQuery,
 ) -> AppResult<Json<Paged<Report>>> {
     Ok(Json(reports::page(&state.db, paging).await?))
 }
@@ -68,7 +69,7 @@ async fn list_sections(
     State(state): State<AppState>,
     _user: Require<AnyRole>,
     Path(id): Path<i32>,
-    Query(paging): Query<PageQuery>,
+    paging: PageQuery,
 ) -> AppResult<Json<Paged<Section>>> {
     Ok(Json(sections::page(&state.db, id, paging).await?))
 }

@@ -1,7 +1,8 @@
 //! `/api/v1/reports/{id}/outcomes`, `/api/v1/outcomes/{id}/decision` and traceability in JSON.
 
+use crate::api::{Path, Query};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -39,7 +40,7 @@ async fn list_report_outcomes(
     _user: Require<AnyRole>,
     Path(id): Path<i32>,
     Query(filter): Query<InboxFilter>,
-    Query(paging): Query<PageQuery>,
+    paging: PageQuery,
 ) -> AppResult<Json<Paged<ReviewItem>>> {
     Ok(Json(inbox::list(&state.db, id, &filter, paging).await?))
 }

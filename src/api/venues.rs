@@ -1,7 +1,8 @@
 //! `/api/v1/venues`: the venue resource in JSON.
 
+use crate::api::Path;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -25,7 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn list_venues(
     State(state): State<AppState>,
     _user: Require<AnyRole>,
-    Query(paging): Query<PageQuery>,
+    paging: PageQuery,
 ) -> AppResult<Json<Paged<Venue>>> {
     Ok(Json(venues::list(&state.db, paging).await?))
 }
@@ -65,9 +66,9 @@ async fn update_venue(
     Ok(Json(venues::update(&state.db, id, &input, FieldErrors::new()).await?))
 }
 
-/// Delete a venue (admin, organizer).
+/// Delete a venue no event takes place at (409 otherwise).
 #[utoipa::path(delete, path = "/api/v1/venues/{id}", tag = "venues", params(("id" = i32, Path)),
-    responses((status = 204), (status = 404, body = ErrorEnvelope)))]
+    responses((status = 204), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)))]
 async fn delete_venue(
     State(state): State<AppState>,
     _user: Require<Organizer>,

@@ -75,6 +75,7 @@ pub struct ReportDetail {
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct NewReport {
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub title: String,
     /// `fr` or `en`; French when empty.
     pub language: String,

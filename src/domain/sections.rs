@@ -49,8 +49,10 @@ impl From<report_section::Model> for Section {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct NewSection {
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub heading: String,
     pub body: String,
+    #[schema(required = true, value_type = crate::domain::vocab::SectionKind)]
     pub kind: String,
 }
 
@@ -224,7 +226,8 @@ pub async fn update(db: &DatabaseConnection, report_id: i32, id: i32, update: &S
         heading: Set(valid.heading),
         body: Set(valid.body),
         kind: Set(valid.kind.slug().into()),
-        version: Set(update.version + 1),
+        // Saturating: a made-up i32::MAX matches no stored version, so it is refused as stale.
+        version: Set(update.version.saturating_add(1)),
         updated_at: Set(Utc::now()),
         ..Default::default()
     };

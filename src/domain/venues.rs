@@ -48,6 +48,7 @@ impl From<venue::Model> for Venue {
 /// What a venue is made of, already typed; `validate` says whether it makes sense.
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct VenueInput {
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub name: String,
     #[serde(default)]
     pub region: String,
@@ -55,8 +56,12 @@ pub struct VenueInput {
     pub town: String,
     #[serde(default)]
     pub address: String,
+    #[schema(minimum = 1, maximum = 1_000_000)]
     pub capacity: Option<i64>,
+    /// Given together with `longitude`.
+    #[schema(minimum = -90, maximum = 90)]
     pub latitude: Option<f64>,
+    #[schema(minimum = -180, maximum = 180)]
     pub longitude: Option<f64>,
     #[serde(default)]
     pub access_notes: String,

@@ -5,6 +5,9 @@ macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $prefix:literal, { $($variant:ident => $slug:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        // utoipa cannot read a `rename` whose value comes from a macro argument, so the OpenAPI
+        // document showed the variant names; every slug is its variant in snake_case (tests/app/openapi.rs reads the document).
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
             $(#[serde(rename = $slug)] $variant),+
         }

@@ -51,11 +51,14 @@ async fn upload_file(
     while let Some(field) = multipart
         .next_field()
         .await
-        .map_err(|e| AppError::BadRequest(e.body_text()))?
+        .map_err(|e| AppError::unreadable_body(e.status(), e.body_text()))?
     {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("actors.csv").to_string();
-            let bytes = field.bytes().await.map_err(|e| AppError::BadRequest(e.body_text()))?;
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::unreadable_body(e.status(), e.body_text()))?;
             file = Some((name, bytes.to_vec()));
         }
     }

@@ -442,3 +442,47 @@ pub fn hrefs(html: &str, selector: &str) -> Vec<String> {
         .filter_map(|e| e.value().attr("href").map(str::to_string))
         .collect()
 }
+
+/// An API error as a client reads it: the JSON shape of DESIGN §5, checked on the way.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: String,
+    pub message: String,
+    /// Field name → message; empty when the error names no field.
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
+/// Reads an error answer, failing the test unless it is `{"error": {"code", "message", "fields"?}}`.
+pub async fn api_error(response: Response) -> ApiError {
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let text = response.text().await.expect("error body");
+    assert!(
+        content_type.starts_with("application/json"),
+        "a {status} answer is JSON, not {content_type:?}: {text}"
+    );
+    let body: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("a {status} answer is JSON ({e}): {text}"));
+    let error = &body["error"];
+    let code = error["code"].as_str().unwrap_or_else(|| panic!("error.code in {text}"));
+    let message = error["message"]
+        .as_str()
+        .unwrap_or_else(|| panic!("error.message in {text}"));
+    assert!(!message.is_empty(), "error.message says something: {text}");
+    let fields = match error.get("fields") {
+        Some(fields) => serde_json::from_value(fields.clone()).unwrap_or_else(|e| panic!("error.fields ({e}): {text}")),
+        None => Default::default(),
+    };
+    ApiError {
+        status,
+        code: code.to_string(),
+        message: message.to_string(),
+        fields,
+    }
+}

@@ -118,3 +118,115 @@ async fn every_api_route_is_in_the_openapi_document_and_answers() {
     );
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
+
+async fn document() -> serde_json::Value {
+    let app = spawn_app().await;
+    app.get("/api/openapi.json").await.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn enums_are_documented_in_snake_case_as_the_api_speaks_them() {
+    let doc = document().await;
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let slugs = |name: &str| -> Vec<String> {
+        serde_json::from_value(schemas[name]["enum"].clone()).unwrap_or_else(|e| panic!("{name} is an enum: {e}"))
+    };
+    assert_eq!(
+        slugs("EventKind"),
+        [
+            "consultation",
+            "dissemination_workshop",
+            "validation_workshop",
+            "report_launch",
+            "other"
+        ]
+    );
+    assert_eq!(slugs("Gender"), ["female", "male", "unspecified"]);
+    assert_eq!(slugs("EventStatus"), ["draft", "scheduled", "completed", "cancelled"]);
+    assert_eq!(
+        slugs("Delivery"),
+        ["pending", "queued", "sent", "failed", "not_applicable"]
+    );
+    for (name, schema) in schemas {
+        for value in schema["enum"].as_array().into_iter().flatten() {
+            let value = value.as_str().unwrap_or_default();
+            assert_eq!(
+                value,
+                value.to_lowercase(),
+                "{name} documents {value:?}, which the API never sends"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_operation_documents_the_errors_it_can_answer_in_the_error_shape() {
+    let doc = document().await;
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            let responses = operation["responses"].as_object().unwrap();
+            let has_body = operation.get("requestBody").is_some();
+            let has_path = path.contains('{');
+            let mut expected = vec!["401", "403", "422"];
+            if has_path {
+                expected.push("404");
+            }
+            if has_body {
+                expected.extend(["400", "413"]);
+            }
+            for status in expected {
+                let response = responses
+                    .get(status)
+                    .unwrap_or_else(|| panic!("{method} {path} documents {status}"));
+                let schema = &response["content"]["application/json"]["schema"];
+                let named = schema["$ref"].as_str().unwrap_or_default();
+                assert!(
+                    named.ends_with("/ErrorEnvelope") || named.ends_with("Conflict"),
+                    "{method} {path} {status} answers the error shape, not {schema}"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_paging_bounds_are_in_the_document() {
+    let doc = document().await;
+    let parameters = doc["paths"]["/api/v1/venues"]["get"]["parameters"].as_array().unwrap();
+    let bounds = |name: &str| {
+        let schema = &parameters.iter().find(|p| p["name"] == name).unwrap()["schema"];
+        (schema["minimum"].as_u64(), schema["maximum"].as_u64())
+    };
+    assert_eq!(bounds("page"), (Some(1), Some(1_000_000)));
+    assert_eq!(bounds("per_page"), (Some(1), Some(200)));
+}
+
+#[tokio::test]
+async fn the_fields_the_server_requires_are_marked_required() {
+    let doc = document().await;
+    let schemas = &doc["components"]["schemas"];
+    let required =
+        |name: &str| -> Vec<String> { serde_json::from_value(schemas[name]["required"].clone()).unwrap_or_default() };
+    for (schema, fields) in [
+        ("VenueInput", &["name"][..]),
+        ("ActorInput", &["full_name", "category"]),
+        ("EventInput", &["kind", "title", "starts_at", "ends_at"]),
+        ("NoteInput", &["body"]),
+        ("OutcomeInput", &["kind", "summary", "agreement", "voiced_by"]),
+        ("DecisionInput", &["decision", "rationale"]),
+        ("NewReport", &["title"]),
+        ("NewSection", &["heading", "kind"]),
+        ("NewVersion", &["label"]),
+    ] {
+        for field in fields {
+            assert!(
+                required(schema).contains(&field.to_string()),
+                "{schema}.{field} is required"
+            );
+        }
+    }
+    // What may be left out stays optional, as the server treats it.
+    assert!(!required("ActorInput").contains(&"email".to_string()));
+    let kind = &schemas["EventInput"]["properties"]["kind"];
+    assert!(kind.to_string().contains("#/components/schemas/EventKind"), "{kind}");
+}

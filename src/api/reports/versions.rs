@@ -1,7 +1,8 @@
 //! `/api/v1/reports/{id}/versions`: publish, read and compare versions, with the outcomes behind each change.
 
+use crate::api::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

@@ -69,10 +69,12 @@ impl Actor {
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ActorInput {
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub full_name: String,
     pub honorific: String,
     pub organization: String,
     /// One of the actor category slugs.
+    #[schema(required = true, value_type = crate::domain::vocab::ActorCategory)]
     pub category: String,
     /// `female`, `male` or `unspecified` (default).
     pub gender: String,

@@ -54,6 +54,7 @@ pub struct NoteInput {
     /// The agenda topic; free text, often a report section's heading.
     pub topic: String,
     /// Markdown.
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub body: String,
     /// An actor category slug, or empty.
     pub speaker_category: String,
@@ -189,7 +190,8 @@ pub async fn update(
     }
     let valid = update.note.validate()?;
     let mut model = valid.apply(Default::default());
-    model.version = Set(update.version + 1);
+    // Saturating: a made-up i32::MAX matches no stored version, so it is refused as stale.
+    model.version = Set(update.version.saturating_add(1));
     // The version test and the write are one statement, so two saves cannot both pass it.
     let result = debate_note::Entity::update_many()
         .set(model)

@@ -58,14 +58,18 @@ pub struct OutcomeInput {
     #[serde(default)]
     pub section_id: Option<i32>,
     /// `endorsement`, `objection`, `amendment`, `new_recommendation`, `question`, `testimony`.
+    #[schema(value_type = crate::domain::vocab::OutcomeKind)]
     pub kind: String,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub summary: String,
     #[serde(default)]
     pub proposed_text: String,
     /// Actor category slugs; at least one.
     #[serde(default)]
+    #[schema(required = true, min_items = 1, value_type = Vec<crate::domain::vocab::ActorCategory>)]
     pub voiced_by: Vec<String>,
     /// `consensus`, `majority`, `divided`, `minority`.
+    #[schema(value_type = crate::domain::vocab::Agreement)]
     pub agreement: String,
 }
 
@@ -208,7 +212,8 @@ pub async fn update(
     }
     let valid = update.outcome.validate(db, &event).await?;
     let mut model = valid.apply(Default::default());
-    model.version = Set(update.version + 1);
+    // Saturating: a made-up i32::MAX matches no stored version, so it is refused as stale.
+    model.version = Set(update.version.saturating_add(1));
     // Version test and write in one statement: of two concurrent saves, one wins, one gets 409.
     let result = outcome::Entity::update_many()
         .set(model)

@@ -91,17 +91,23 @@ impl Event {
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct EventInput {
+    #[schema(required = true, value_type = crate::domain::vocab::EventKind)]
     pub kind: String,
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub title: String,
     pub description: String,
     pub report_id: Option<i32>,
     pub venue_id: Option<i32>,
+    #[schema(required = true, min_length = 1)]
     pub starts_at: String,
+    #[schema(required = true, min_length = 1)]
     pub ends_at: String,
     /// IANA zone the times were entered in; `Africa/Bamako` when empty.
     pub timezone: String,
     pub language: String,
+    #[schema(minimum = 1, maximum = 1_000_000)]
     pub capacity: Option<i64>,
+    #[schema(minimum = 0, maximum = 100)]
     pub women_target_percent: Option<i64>,
 }
 

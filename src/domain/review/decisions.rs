@@ -19,9 +19,11 @@ use crate::error::{AppError, AppResult, FieldErrors};
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct DecisionInput {
     /// `accepted`, `rejected`, `deferred`, or `open` to reverse an earlier decision.
+    #[schema(min_length = 1)]
     pub decision: String,
     /// Why; required.
     #[serde(default)]
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub rationale: String,
     /// Accepting only: the section's new text, saved in the same step.
     #[serde(default)]

@@ -93,6 +93,7 @@ pub struct Version {
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct NewVersion {
+    #[schema(required = true, min_length = 1, pattern = r"\S")]
     pub label: String,
 }
 
