@@ -3,16 +3,20 @@
 mod helpers;
 mod mailbox;
 
+mod absurd_input;
 mod actors;
 mod api_auth;
+mod attendance_privacy;
 mod attendance_stats;
 mod browser;
 mod checkin;
 mod csrf;
+mod csv_safety;
 mod debates;
 mod delivery;
 mod demo;
 mod events;
+mod import_scale;
 mod invitations;
 mod language;
 mod login;
