@@ -268,6 +268,27 @@ async fn atlantis_is_no_region_and_a_listed_one_is_stored_in_its_canonical_spell
         texts(&page.text().await.unwrap(), "#region-error"),
         ["Choisissez une région de la liste."]
     );
+    let checkin = format!("/events/{event}/checkin");
+    let desk = app.get(&checkin).await.text().await.unwrap();
+    assert!(crate::helpers::attrs(&desk, "#region-regions option", "value").contains(&"Ménaka".to_string()));
+    let page = app
+        .submit(
+            &checkin,
+            &format!("{checkin}/walk-in"),
+            &[
+                ("gender", "female"),
+                ("age_group", "youth"),
+                ("category", "media"),
+                ("region", "Atlantis"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        texts(&page.text().await.unwrap(), "#region-error"),
+        ["Choisissez une région de la liste."]
+    );
+    assert_eq!(app.count(attendance::Entity).await, 0);
 }
 
 #[tokio::test]
