@@ -40,13 +40,15 @@ async fn main() -> anyhow::Result<()> {
         data_dir: scratch.dir.path().to_path_buf(),
         outbox: OutboxSettings::default(),
         run_worker: false,
+        regions: Default::default(),
+        import_max_rows: toguna::domain::actors::csv_io::DEFAULT_MAX_ROWS,
     };
     let state = toguna::prepare(settings.clone()).await?;
     let db = state.db.clone();
 
     let csv = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/actors-5000.csv"))?;
     let lines: Vec<&str> = csv.lines().take(2 * count + 1).collect();
-    csv_io::import(&db, &(lines.join("\n") + "\n"), true).await?;
+    csv_io::import(&db, &Default::default(), &(lines.join("\n") + "\n"), true).await?;
     let organizer = users::create(
         &db,
         NewUser {

@@ -38,6 +38,8 @@ async fn main() -> anyhow::Result<()> {
             ..OutboxSettings::default()
         },
         run_worker: false,
+        regions: Default::default(),
+        import_max_rows: toguna::domain::actors::csv_io::DEFAULT_MAX_ROWS,
     };
     let state = toguna::prepare(settings.clone()).await?;
     let db = &state.db;
@@ -48,7 +50,7 @@ async fn main() -> anyhow::Result<()> {
             "Invitée Numéro {i},civil_society,female,Kayes,guest{i}@example.org,yes\n"
         ));
     }
-    csv_io::import(db, &csv, true).await?;
+    csv_io::import(db, &Default::default(), &csv, true).await?;
     let input = EventInput {
         kind: "dissemination_workshop".into(),
         title: "Restitution à Kayes".into(),

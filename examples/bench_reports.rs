@@ -188,6 +188,8 @@ async fn main() -> anyhow::Result<()> {
         data_dir: scratch.dir.path().to_path_buf(),
         outbox: Default::default(),
         run_worker: false,
+        regions: Default::default(),
+        import_max_rows: toguna::domain::actors::csv_io::DEFAULT_MAX_ROWS,
     };
     let state = toguna::prepare(settings).await?;
     let db = state.db.clone();

@@ -18,6 +18,10 @@ pub struct Settings {
     pub outbox: crate::mail::outbox::OutboxSettings,
     /// Whether this process runs the outbox worker (`TOGUNA_WORKER=off` for web-only processes).
     pub run_worker: bool,
+    /// The regions venues, actors and walk-ins may name (`TOGUNA_REGIONS`, Mali's by default).
+    pub regions: crate::domain::regions::Regions,
+    /// The most data lines one CSV import may hold (`TOGUNA_IMPORT_MAX_ROWS`).
+    pub import_max_rows: usize,
 }
 
 impl Settings {
@@ -48,6 +52,15 @@ impl Settings {
             data_dir,
             outbox: outbox_from_env()?,
             run_worker: var("TOGUNA_WORKER").is_none_or(|v| v != "off"),
+            regions: match var("TOGUNA_REGIONS") {
+                Some(list) => crate::domain::regions::Regions::parse(&list)
+                    .context("TOGUNA_REGIONS must list regions separated by `;`")?,
+                None => crate::domain::regions::Regions::default(),
+            },
+            import_max_rows: match var("TOGUNA_IMPORT_MAX_ROWS") {
+                Some(n) => n.parse().context("TOGUNA_IMPORT_MAX_ROWS must be a whole number")?,
+                None => crate::domain::actors::csv_io::DEFAULT_MAX_ROWS,
+            },
         })
     }
 

@@ -81,6 +81,7 @@ macro_rules! catalog_files {
             ("reports", include_str!(concat!("../locales/", $lang, "/reports.toml"))),
             ("review", include_str!(concat!("../locales/", $lang, "/review.toml"))),
             ("api", include_str!(concat!("../locales/", $lang, "/api.toml"))),
+            ("input", include_str!(concat!("../locales/", $lang, "/input.toml"))),
         ]
     };
 }

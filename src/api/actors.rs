@@ -64,7 +64,10 @@ async fn create_actor(
     _user: Require<Organizer>,
     ApiJson(input): ApiJson<ActorInput>,
 ) -> AppResult<(StatusCode, Json<Actor>)> {
-    Ok((StatusCode::CREATED, Json(actors::create(&state.db, &input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(actors::create(&state.db, &state.settings.regions, &input).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/actors/{id}", tag = "actors", params(("id" = i32, Path)),
@@ -86,7 +89,9 @@ async fn update_actor(
     Path(id): Path<i32>,
     ApiJson(input): ApiJson<ActorInput>,
 ) -> AppResult<Json<Actor>> {
-    Ok(Json(actors::update(&state.db, id, &input).await?))
+    Ok(Json(
+        actors::update(&state.db, &state.settings.regions, id, &input).await?,
+    ))
 }
 
 /// Delete an actor who is on no guest list (409 otherwise: merge instead).
@@ -121,6 +126,12 @@ async fn import_actors(
         return Err(AppError::BadRequest("expected Content-Type: text/csv".into()));
     }
     let content = std::str::from_utf8(&body).map_err(|_| AppError::BadRequest("the file is not UTF-8".into()))?;
-    let summary = csv_io::import(&state.db, content, true).await?;
+    let summary = csv_io::import(
+        &state.db,
+        &csv_io::ImportRules::from(state.settings.as_ref()),
+        content,
+        true,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(summary)))
 }

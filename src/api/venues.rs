@@ -39,7 +39,7 @@ async fn create_venue(
     _user: Require<Organizer>,
     ApiJson(input): ApiJson<VenueInput>,
 ) -> AppResult<(StatusCode, Json<Venue>)> {
-    let venue = venues::create(&state.db, &input, FieldErrors::new()).await?;
+    let venue = venues::create(&state.db, &state.settings.regions, &input, FieldErrors::new()).await?;
     Ok((StatusCode::CREATED, Json(venue)))
 }
 
@@ -63,7 +63,9 @@ async fn update_venue(
     Path(id): Path<i32>,
     ApiJson(input): ApiJson<VenueInput>,
 ) -> AppResult<Json<Venue>> {
-    Ok(Json(venues::update(&state.db, id, &input, FieldErrors::new()).await?))
+    Ok(Json(
+        venues::update(&state.db, &state.settings.regions, id, &input, FieldErrors::new()).await?,
+    ))
 }
 
 /// Delete a venue no event takes place at (409 otherwise).

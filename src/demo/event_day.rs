@@ -9,6 +9,7 @@ use crate::domain::attendance::roster;
 use crate::domain::debates::notes::{self, NoteInput};
 use crate::domain::debates::outcomes::{self, OutcomeInput};
 use crate::domain::events;
+use crate::domain::regions::Regions;
 use crate::domain::sections::{self, NewSection, Section};
 use crate::domain::vocab::EventStatus;
 use crate::error::AppResult;
@@ -80,7 +81,7 @@ pub async fn hold_workshop(
             client_id: Some(format!("demo-guest-{}", guest.invitation_id)),
             ..Default::default()
         };
-        record::apply(db, secret, id, None, &mark).await?;
+        record::apply(db, secret, &Regions::default(), id, None, &mark).await?;
     }
     for (n, (name, organization, gender, age, category)) in WALK_INS.iter().enumerate() {
         let mark = Mark {
@@ -95,7 +96,7 @@ pub async fn hold_workshop(
             }),
             ..Default::default()
         };
-        record::apply(db, secret, id, None, &mark).await?;
+        record::apply(db, secret, &Regions::default(), id, None, &mark).await?;
     }
     // The students of the lycée came as a group; they were counted, not named.
     let cells = [
@@ -119,7 +120,9 @@ pub async fn hold_workshop(
         }),
         ..Default::default()
     };
-    let present = record::apply(db, secret, id, None, &headcount).await?.present;
+    let present = record::apply(db, secret, &Regions::default(), id, None, &headcount)
+        .await?
+        .present;
 
     for (topic, body, speaker) in NOTES {
         let input = NoteInput {

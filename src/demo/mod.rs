@@ -115,7 +115,9 @@ pub async fn load(db: &DatabaseConnection, ctx: &crate::mail::MailContext) -> Ap
     summary.sections = sections.len();
 
     if app_setting::Entity::find_by_id(ACTORS_LOADED).one(db).await?.is_none() {
-        summary.actors_imported = csv_io::import(db, ACTORS_CSV, false).await?.imported;
+        summary.actors_imported = csv_io::import(db, &csv_io::ImportRules::default(), ACTORS_CSV, false)
+            .await?
+            .imported;
         app_setting::ActiveModel {
             key: Set(ACTORS_LOADED.into()),
             value: Set(summary.actors_imported.to_string()),
@@ -143,7 +145,9 @@ pub async fn load(db: &DatabaseConnection, ctx: &crate::mail::MailContext) -> Ap
                     capacity: Some(w.capacity),
                     ..Default::default()
                 };
-                venues::create(db, &input, FieldErrors::new()).await?.id
+                venues::create(db, &Default::default(), &input, FieldErrors::new())
+                    .await?
+                    .id
             }
         };
         let event_id = match event::Entity::find()

@@ -8,6 +8,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::domain::paging::{PageQuery, Paged};
+use crate::domain::regions::Regions;
 use crate::domain::text;
 use crate::error::{AppError, AppResult, FieldErrors};
 
@@ -79,7 +80,7 @@ struct ValidVenue {
 }
 
 impl VenueInput {
-    fn normalize(&self, errors: &mut FieldErrors) -> ValidVenue {
+    fn normalize(&self, regions: &Regions, errors: &mut FieldErrors) -> ValidVenue {
         let capacity = match self.capacity {
             Some(c) if c <= 0 || c > 1_000_000 => {
                 errors.add("capacity", "validation.positive_number");
@@ -111,9 +112,9 @@ impl VenueInput {
             errors.add(missing, "validation.coordinates_pair");
         }
         ValidVenue {
-            name: text::required(&self.name, "name", 200, errors),
-            region: text::optional(&self.region, "region", 100, errors),
-            town: text::optional(&self.town, "town", 100, errors),
+            name: text::required_line(&self.name, "name", 200, errors),
+            region: regions.check(&self.region, "region", errors),
+            town: text::optional_line(&self.town, "town", 100, errors),
             address: text::optional(&self.address, "address", 500, errors),
             access_notes: text::optional(&self.access_notes, "access_notes", 2000, errors),
             capacity,
@@ -122,8 +123,8 @@ impl VenueInput {
         }
     }
 
-    fn validate(&self, mut errors: FieldErrors) -> AppResult<ValidVenue> {
-        let valid = self.normalize(&mut errors);
+    fn validate(&self, regions: &Regions, mut errors: FieldErrors) -> AppResult<ValidVenue> {
+        let valid = self.normalize(regions, &mut errors);
         errors.into_result(valid)
     }
 }
@@ -145,8 +146,13 @@ pub async fn get<C: sea_orm::ConnectionTrait>(db: &C, id: i32) -> AppResult<Venu
 }
 
 /// Creates a venue; `prior` carries errors found while parsing the raw input.
-pub async fn create(db: &DatabaseConnection, input: &VenueInput, prior: FieldErrors) -> AppResult<Venue> {
-    let v = input.validate(prior)?;
+pub async fn create(
+    db: &DatabaseConnection,
+    regions: &Regions,
+    input: &VenueInput,
+    prior: FieldErrors,
+) -> AppResult<Venue> {
+    let v = input.validate(regions, prior)?;
     let now = Utc::now();
     let model = venue::ActiveModel {
         name: Set(v.name),
@@ -166,9 +172,15 @@ pub async fn create(db: &DatabaseConnection, input: &VenueInput, prior: FieldErr
     Ok(model.into())
 }
 
-pub async fn update(db: &DatabaseConnection, id: i32, input: &VenueInput, prior: FieldErrors) -> AppResult<Venue> {
+pub async fn update(
+    db: &DatabaseConnection,
+    regions: &Regions,
+    id: i32,
+    input: &VenueInput,
+    prior: FieldErrors,
+) -> AppResult<Venue> {
     let existing = venue::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
-    let v = input.validate(prior)?;
+    let v = input.validate(regions, prior)?;
     let mut model: venue::ActiveModel = existing.into();
     model.name = Set(v.name);
     model.region = Set(v.region);
@@ -197,29 +209,6 @@ pub async fn delete(db: &DatabaseConnection, id: i32) -> AppResult<()> {
     }
     Ok(())
 }
-
-/// The regions of Mali, offered as suggestions in forms (free text stays allowed).
-pub const MALI_REGIONS: [&str; 19] = [
-    "Bamako",
-    "Kayes",
-    "Koulikoro",
-    "Sikasso",
-    "Ségou",
-    "Mopti",
-    "Tombouctou",
-    "Gao",
-    "Kidal",
-    "Taoudénit",
-    "Ménaka",
-    "Nioro",
-    "Kita",
-    "Dioïla",
-    "Nara",
-    "Bougouni",
-    "Koutiala",
-    "San",
-    "Douentza",
-];
 
 /// Every venue, for select boxes and lookups (venues number in the tens, not thousands).
 pub async fn all(db: &DatabaseConnection) -> AppResult<Vec<Venue>> {

@@ -11,7 +11,7 @@ use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::domain::actors::csv_io::{self, COLUMNS, ParsedFile};
+use crate::domain::actors::csv_io::{self, COLUMNS, ImportRules, ParsedFile};
 use crate::error::{AppError, AppResult};
 use crate::web::auth_extract::{Organizer, Require};
 use crate::web::errors::render;
@@ -30,13 +30,21 @@ struct UploadPage {
     page: Page,
     columns: [&'static str; 12],
     failure: Option<&'static str>,
+    max_rows: usize,
 }
 
-async fn show_upload(_user: Require<Organizer>, page: Page) -> Response {
+impl UploadPage {
+    fn limit_text(&self) -> String {
+        self.page.tf("import.limit", &[("max", &self.max_rows)])
+    }
+}
+
+async fn show_upload(State(state): State<AppState>, _user: Require<Organizer>, page: Page) -> Response {
     render(&UploadPage {
         page,
         columns: COLUMNS,
         failure: None,
+        max_rows: state.settings.import_max_rows,
     })
 }
 
@@ -62,23 +70,39 @@ async fn upload_file(
             file = Some((name, bytes.to_vec()));
         }
     }
-    let failure = match &file {
-        None => Some("import.no_file"),
-        Some((_, bytes)) if bytes.is_empty() => Some("import.no_file"),
-        Some((_, bytes)) if std::str::from_utf8(bytes).is_err() => Some("import.not_utf8"),
-        _ => None,
+    let max_rows = state.settings.import_max_rows;
+    let (name, content) = match file.map(|(name, bytes)| (name, String::from_utf8(bytes))) {
+        None => (String::new(), Err("import.no_file")),
+        Some((_, Ok(content))) if content.is_empty() => (String::new(), Err("import.no_file")),
+        Some((name, Ok(content))) => (name, Ok(content)),
+        Some((name, Err(_))) => (name, Err("import.not_utf8")),
     };
-    if let Some(key) = failure {
-        let mut response = render(&UploadPage {
-            page,
-            columns: COLUMNS,
-            failure: Some(key),
-        });
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(response);
-    }
-    let (name, bytes) = file.unwrap_or_default();
-    let content = String::from_utf8(bytes).unwrap_or_default();
+    // Counting lines is cheap but not free on a 10 MB file: off the executor too.
+    let content = match content {
+        Ok(content) => tokio::task::spawn_blocking(move || {
+            if csv_io::exceeds_row_limit(&content, max_rows) {
+                Err(csv_io::TOO_MANY_ROWS)
+            } else {
+                Ok(content)
+            }
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?,
+        Err(key) => Err(key),
+    };
+    let content = match content {
+        Ok(content) => content,
+        Err(key) => {
+            let mut response = render(&UploadPage {
+                page,
+                columns: COLUMNS,
+                failure: Some(key),
+                max_rows,
+            });
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(response);
+        }
+    };
     let id = csv_io::stage(&state.db, current.user.id, &name, content).await?;
     Ok(Redirect::to(&format!("/actors/import/{id}")).into_response())
 }
@@ -90,12 +114,40 @@ struct PreviewPage {
     import_id: i32,
     filename: String,
     file: ParsedFile,
-    columns: [&'static str; 12],
     new_rows: usize,
     existing_rows: usize,
 }
 
+/// Good lines shown in the preview; every line with an error is shown whatever the file's size.
+const PREVIEW_GOOD_ROWS: usize = 1_000;
+
 impl PreviewPage {
+    /// The lines of the preview table: all lines with errors, and the first good ones.
+    fn shown_rows(&self) -> Vec<&csv_io::ParsedRow> {
+        let mut good = 0;
+        self.file
+            .rows
+            .iter()
+            .filter(|r| {
+                if r.errors.is_empty() {
+                    good += 1;
+                    good <= PREVIEW_GOOD_ROWS
+                } else {
+                    true
+                }
+            })
+            .collect()
+    }
+
+    /// A message of the catalog with its `{count}` filled in.
+    fn count_text(&self, key: &str, count: usize) -> String {
+        self.page.tf(key, &[("count", &count)])
+    }
+
+    fn hidden_rows(&self) -> usize {
+        self.file.rows.len() - self.shown_rows().len()
+    }
+
     /// The row's error messages, translated, for the preview table.
     fn row_messages(&self, row: &csv_io::ParsedRow) -> Vec<String> {
         row.errors
@@ -113,7 +165,8 @@ async fn show_preview(
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     let staged = csv_io::staged(&state.db, current.user.id, id).await?;
-    let mut file = csv_io::parse(&staged.content);
+    let rules = ImportRules::from(state.settings.as_ref());
+    let mut file = csv_io::parse_off_executor(staged.content, rules).await?;
     csv_io::mark_existing(&state.db, &mut file).await?;
     let existing_rows = file.rows.iter().filter(|r| r.existing).count();
     let new_rows = file.rows.iter().filter(|r| r.actor.is_some() && !r.existing).count();
@@ -122,7 +175,6 @@ async fn show_preview(
         import_id: id,
         filename: staged.filename,
         file,
-        columns: COLUMNS,
         new_rows,
         existing_rows,
     }))
@@ -145,7 +197,8 @@ async fn confirm_import(
 ) -> AppResult<Response> {
     let staged = csv_io::staged(&state.db, current.user.id, id).await?;
     let all_or_nothing = form.mode != "valid_only";
-    match csv_io::import(&state.db, &staged.content, all_or_nothing).await {
+    let rules = ImportRules::from(state.settings.as_ref());
+    match csv_io::import(&state.db, &rules, &staged.content, all_or_nothing).await {
         Ok(summary) => {
             tracing::info!(
                 imported = summary.imported,
@@ -187,12 +240,13 @@ async fn download_rejected(
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     let staged = csv_io::staged(&state.db, current.user.id, id).await?;
+    let file = csv_io::parse_off_executor(staged.content, ImportRules::from(state.settings.as_ref())).await?;
     Ok((
         [
             (CONTENT_TYPE, "text/csv; charset=utf-8"),
             (CONTENT_DISPOSITION, "attachment; filename=\"lignes-rejetees.csv\""),
         ],
-        csv_io::rejected_csv(&staged.content),
+        csv_io::rejected_csv(&file),
     )
         .into_response())
 }

@@ -179,7 +179,7 @@ struct FormPage {
     genders: &'static [Gender],
     age_groups: &'static [AgeGroup],
     languages: [Lang; 2],
-    regions: &'static [&'static str],
+    regions: Vec<String>,
 }
 
 fn form_page(page: Page, actor_id: Option<i32>, form: ActorForm, errors: Option<&FieldErrors>) -> Response {
@@ -191,6 +191,7 @@ fn form_page(page: Page, actor_id: Option<i32>, form: ActorForm, errors: Option<
     let errors = errors
         .map(|e| FormErrors::from_fields(e, page.lang))
         .unwrap_or_default();
+    let regions = page.region_names();
     let mut response = render(&FormPage {
         page,
         actor_id,
@@ -200,7 +201,7 @@ fn form_page(page: Page, actor_id: Option<i32>, form: ActorForm, errors: Option<
         genders: Gender::ALL,
         age_groups: AgeGroup::ALL,
         languages: Lang::ALL,
-        regions: &crate::domain::venues::MALI_REGIONS,
+        regions,
     });
     *response.status_mut() = status;
     response
@@ -221,7 +222,7 @@ async fn create_actor(
     jar: CookieJar,
     Form(form): Form<ActorForm>,
 ) -> AppResult<Response> {
-    match actors::create(&state.db, &form.input()).await {
+    match actors::create(&state.db, &state.settings.regions, &form.input()).await {
         Ok(actor) => Ok(flash_redirect(
             jar,
             "success",
@@ -251,7 +252,7 @@ async fn update_actor(
     Path(id): Path<i32>,
     Form(form): Form<ActorForm>,
 ) -> AppResult<Response> {
-    match actors::update(&state.db, id, &form.input()).await {
+    match actors::update(&state.db, &state.settings.regions, id, &form.input()).await {
         Ok(_) => Ok(flash_redirect(
             jar,
             "success",

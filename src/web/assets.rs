@@ -27,6 +27,7 @@ const STYLESHEET: &str = concat!(
 const SCRIPTS: &[(&str, &str)] = &[
     ("checkin.js", include_str!("../../static/js/checkin.js")),
     ("notes.js", include_str!("../../static/js/notes.js")),
+    ("import.js", include_str!("../../static/js/import.js")),
 ];
 
 async fn asset(Path(file): Path<String>) -> Response {

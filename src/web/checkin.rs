@@ -109,7 +109,15 @@ async fn post_mark(
     Path(id): Path<i32>,
     crate::api::ApiJson(mark): crate::api::ApiJson<Mark>,
 ) -> AppResult<(StatusCode, Json<record::MarkResult>)> {
-    let result = record::apply(&state.db, &state.settings.secret, id, Some(user.user.id), &mark).await?;
+    let result = record::apply(
+        &state.db,
+        &state.settings.secret,
+        &state.settings.regions,
+        id,
+        Some(user.user.id),
+        &mark,
+    )
+    .await?;
     let status = if result.repeated() {
         StatusCode::OK
     } else {
@@ -139,7 +147,15 @@ async fn toggle_guest(
         undo,
         ..Default::default()
     };
-    let result = record::apply(&state.db, &state.settings.secret, id, Some(user.user.id), &mark).await?;
+    let result = record::apply(
+        &state.db,
+        &state.settings.secret,
+        &state.settings.regions,
+        id,
+        Some(user.user.id),
+        &mark,
+    )
+    .await?;
     let key = match (undo, result.already_present) {
         (true, _) => "checkin.undone",
         (false, true) => "checkin.already_present",
@@ -187,7 +203,16 @@ async fn add_walk_in(
         }),
         ..Default::default()
     };
-    match record::apply(&state.db, &state.settings.secret, id, Some(user.user.id), &mark).await {
+    match record::apply(
+        &state.db,
+        &state.settings.secret,
+        &state.settings.regions,
+        id,
+        Some(user.user.id),
+        &mark,
+    )
+    .await
+    {
         Ok(_) => Ok(flash_redirect(
             jar,
             "success",
@@ -215,7 +240,15 @@ async fn undo_walk_in(
         undo: true,
         ..Default::default()
     };
-    record::apply(&state.db, &state.settings.secret, id, Some(user.user.id), &mark).await?;
+    record::apply(
+        &state.db,
+        &state.settings.secret,
+        &state.settings.regions,
+        id,
+        Some(user.user.id),
+        &mark,
+    )
+    .await?;
     Ok(flash_redirect(
         jar,
         "success",
@@ -309,7 +342,15 @@ async fn post_headcount(
                 headcount: Some(headcount),
                 ..Default::default()
             };
-            record::apply(&state.db, &state.settings.secret, id, Some(user.user.id), &mark).await
+            record::apply(
+                &state.db,
+                &state.settings.secret,
+                &state.settings.regions,
+                id,
+                Some(user.user.id),
+                &mark,
+            )
+            .await
         }
         Err(error) => Err(error),
     };
@@ -350,7 +391,16 @@ async fn enter_code(
         checkin_code: Some(code),
         ..Default::default()
     };
-    match record::apply(&state.db, &state.settings.secret, id, Some(user.user.id), &mark).await {
+    match record::apply(
+        &state.db,
+        &state.settings.secret,
+        &state.settings.regions,
+        id,
+        Some(user.user.id),
+        &mark,
+    )
+    .await
+    {
         Ok(result) if result.already_present => Ok(flash_redirect(
             jar,
             "info",
@@ -454,6 +504,7 @@ async fn confirm_code(
     let result = record::apply(
         &state.db,
         &state.settings.secret,
+        &state.settings.regions,
         form.event_id,
         Some(user.user.id),
         &mark,

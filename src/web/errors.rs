@@ -54,6 +54,7 @@ pub async fn render_html_errors(request: Request, next: Next) -> Response {
                 csrf: csrf.unwrap_or_default(),
                 flash: None,
                 path,
+                regions: Default::default(),
             };
             let body = ErrorPage {
                 page,

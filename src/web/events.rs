@@ -212,7 +212,7 @@ struct ShowPage {
     categories: &'static [crate::domain::vocab::ActorCategory],
     genders: &'static [crate::domain::vocab::Gender],
     age_groups: &'static [crate::domain::vocab::AgeGroup],
-    regions: &'static [&'static str],
+    regions: Vec<String>,
     outcomes: crate::domain::debates::outcomes::Overview,
 }
 
@@ -294,6 +294,7 @@ async fn show_event(
     let progress = crate::mail::outbox::progress(&state.db, id).await?;
     let failures = invitations::failures(&state.db, id).await?;
     let answers = guests::answers(&state.db, id).await?;
+    let regions = page.region_names();
     Ok(render(&ShowPage {
         page,
         event,
@@ -308,7 +309,7 @@ async fn show_event(
         categories: crate::domain::vocab::ActorCategory::ALL,
         genders: crate::domain::vocab::Gender::ALL,
         age_groups: crate::domain::vocab::AgeGroup::ALL,
-        regions: &venues::MALI_REGIONS,
+        regions,
         outcomes: crate::domain::debates::outcomes::overview(&state.db, id).await?,
     }))
 }

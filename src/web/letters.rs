@@ -129,7 +129,9 @@ async fn record_handover(
         chrono::Utc::now().date_naive()
     } else {
         chrono::NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
-            .map_err(|_| AppError::BadRequest("date".into()))?
+            .ok()
+            .filter(|d| crate::domain::events::plausible_year(*d))
+            .ok_or_else(|| AppError::BadRequest("date".into()))?
     };
     invitations::record_handover(&state.db, id, invitation, &form.channel, date).await?;
     Ok(flash_redirect(

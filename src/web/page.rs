@@ -32,6 +32,8 @@ pub struct Page {
     pub csrf: String,
     pub flash: Option<Flash>,
     pub path: String,
+    /// The deployment's regions, offered by every form that asks for one.
+    pub regions: crate::domain::regions::Regions,
 }
 
 impl Page {
@@ -57,6 +59,11 @@ impl Page {
 
     pub fn is_admin(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.role.is_admin())
+    }
+
+    /// The region names for a form's `<datalist>` or `<select>`.
+    pub fn region_names(&self) -> Vec<String> {
+        self.regions.names().into_iter().map(str::to_string).collect()
     }
 
     /// Marks the navigation entry of the current section.
@@ -107,6 +114,7 @@ where
             csrf,
             flash,
             path: request_path(parts),
+            regions: AppState::from_ref(state).settings.regions.clone(),
         })
     }
 }

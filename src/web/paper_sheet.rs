@@ -230,7 +230,7 @@ async fn post_paper(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let sheet = parse_sheet(fields);
-    match paper::apply(&state.db, id, Some(user.user.id), &sheet).await {
+    match paper::apply(&state.db, &state.settings.regions, id, Some(user.user.id), &sheet).await {
         Ok(_) => Ok(flash_redirect(
             jar,
             "success",

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::domain::paging::{PageQuery, Paged};
-use crate::domain::venues::{self, MALI_REGIONS, Venue, VenueInput};
+use crate::domain::venues::{self, Venue, VenueInput};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::web::auth_extract::{AnyRole, Organizer, Require};
 use crate::web::errors::render;
@@ -113,7 +113,7 @@ struct FormPage {
     venue_id: Option<i32>,
     form: VenueForm,
     errors: FormErrors,
-    regions: &'static [&'static str],
+    regions: Vec<String>,
 }
 
 fn form_page(page: Page, venue_id: Option<i32>, form: VenueForm, errors: Option<&FieldErrors>) -> Response {
@@ -125,12 +125,13 @@ fn form_page(page: Page, venue_id: Option<i32>, form: VenueForm, errors: Option<
     let errors = errors
         .map(|e| FormErrors::from_fields(e, page.lang))
         .unwrap_or_default();
+    let regions = page.region_names();
     let mut response = render(&FormPage {
         page,
         venue_id,
         form,
         errors,
-        regions: &MALI_REGIONS,
+        regions,
     });
     *response.status_mut() = status;
     response
@@ -148,7 +149,7 @@ async fn create_venue(
     Form(form): Form<VenueForm>,
 ) -> AppResult<Response> {
     let (input, parse_errors) = form.parse();
-    match venues::create(&state.db, &input, parse_errors).await {
+    match venues::create(&state.db, &state.settings.regions, &input, parse_errors).await {
         Ok(venue) => Ok(flash_redirect(
             jar,
             "success",
@@ -179,7 +180,7 @@ async fn update_venue(
     Form(form): Form<VenueForm>,
 ) -> AppResult<Response> {
     let (input, parse_errors) = form.parse();
-    match venues::update(&state.db, id, &input, parse_errors).await {
+    match venues::update(&state.db, &state.settings.regions, id, &input, parse_errors).await {
         Ok(_) => Ok(flash_redirect(
             jar,
             "success",

@@ -70,7 +70,7 @@ async fn the_demo_holds_its_first_workshop_once_with_attendance_and_outcomes_on_
         .unwrap();
     let present: i32 = rows.iter().map(|a| a.people).sum();
     assert_eq!(texts(&page, "#present-count"), [present.to_string()]);
-    let token = app.api_token_for("viewer").await;
+    let token = app.api_token_for("organizer").await;
     let listed: Value = app
         .api(
             Method::GET,

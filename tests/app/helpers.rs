@@ -73,6 +73,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         data_dir: data_dir.path().to_path_buf(),
         outbox: test_outbox_settings(),
         run_worker: true,
+        regions: Default::default(),
+        import_max_rows: toguna::domain::actors::csv_io::DEFAULT_MAX_ROWS,
     };
     let mut settings = settings;
     configure(&mut settings);
@@ -213,20 +215,23 @@ impl TestApp {
             ));
         }
         assert_eq!(self.import_csv(token, &csv).await.status(), StatusCode::CREATED);
+        let post = reqwest::Method::POST;
         let event = self
             .api_ok(
-                token,
+                post.clone(),
                 "/api/v1/events",
+                token,
                 serde_json::json!({"kind": "dissemination_workshop", "title": "Restitution à Kayes",
                     "starts_at": "2030-06-10T09:00", "ends_at": "2030-06-10T17:00"}),
             )
             .await;
         let id = event["id"].as_i64().expect("an event id");
-        self.api_ok(token, &format!("/api/v1/events/{id}/schedule"), serde_json::json!({}))
+        self.api_ok(post.clone(), &format!("/api/v1/events/{id}/schedule"), token, serde_json::json!({}))
             .await;
         self.api_ok(
-            token,
+            post,
             &format!("/api/v1/events/{id}/invitations"),
+            token,
             serde_json::json!({"filter": {}}),
         )
         .await;
@@ -237,26 +242,13 @@ impl TestApp {
     pub async fn send_invitations(&self, token: &str, event_id: i64) -> u64 {
         let sent = self
             .api_ok(
-                token,
+                reqwest::Method::POST,
                 &format!("/api/v1/events/{event_id}/invitations/send"),
+                token,
                 serde_json::json!({}),
             )
             .await;
         sent["queued"].as_u64().expect("a count of queued invitations")
-    }
-
-    /// POSTs JSON to the API and returns the answer, which must be a success.
-    pub async fn api_ok(&self, token: &str, path: &str, body: serde_json::Value) -> serde_json::Value {
-        let response = self
-            .api(reqwest::Method::POST, path, Some(token))
-            .json(&body)
-            .send()
-            .await
-            .expect("API request");
-        let status = response.status();
-        let text = response.text().await.expect("API answer");
-        assert!(status.is_success(), "POST {path}: {status} {text}");
-        serde_json::from_str(&text).expect("a JSON answer")
     }
 
     /// `GET /healthz`: its status and body.
@@ -485,4 +477,111 @@ pub async fn api_error(response: Response) -> ApiError {
         message: message.to_string(),
         fields,
     }
+}
+impl TestApp {
+    /// A JSON API call that must succeed; returns the body.
+    pub async fn api_ok(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: serde_json::Value,
+    ) -> serde_json::Value {
+        let response = self
+            .api(method, path, Some(token))
+            .json(&body)
+            .send()
+            .await
+            .expect("API call");
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.text().await.unwrap_or_default()
+        );
+        response.json().await.expect("a JSON body")
+    }
+
+    /// A JSON API call that must fail with `status`; returns the error body.
+    pub async fn api_refused(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: serde_json::Value,
+        status: StatusCode,
+    ) -> serde_json::Value {
+        let response = self
+            .api(method, path, Some(token))
+            .json(&body)
+            .send()
+            .await
+            .expect("API call");
+        assert_eq!(response.status(), status, "{path}");
+        response.json().await.expect("a JSON error body")
+    }
+
+    /// A scheduled workshop (in 2030) at a new venue of `region`; returns the event id.
+    pub async fn scheduled_workshop(&self, token: &str, title: &str, region: &str) -> i64 {
+        let venue = self
+            .api_ok(
+                reqwest::Method::POST,
+                "/api/v1/venues",
+                token,
+                serde_json::json!({"name": format!("Salle de {region}"), "region": region, "town": region}),
+            )
+            .await;
+        let event = self
+            .api_ok(
+                reqwest::Method::POST,
+                "/api/v1/events",
+                token,
+                serde_json::json!({"kind": "dissemination_workshop", "title": title, "venue_id": venue["id"],
+                    "starts_at": "2030-06-10T09:00:00+00:00", "ends_at": "2030-06-10T17:00:00+00:00"}),
+            )
+            .await;
+        let id = event["id"].as_i64().expect("event id");
+        self.api_ok(
+            reqwest::Method::POST,
+            &format!("/api/v1/events/{id}/schedule"),
+            token,
+            serde_json::json!({}),
+        )
+        .await;
+        id
+    }
+
+    /// Records a walk-in at the check-in desk (`person` holds the walk-in fields).
+    pub async fn walk_in(&self, token: &str, event_id: i64, person: serde_json::Value) -> reqwest::Response {
+        self.api(
+            reqwest::Method::POST,
+            &format!("/api/v1/events/{event_id}/attendance"),
+            Some(token),
+        )
+        .json(&serde_json::json!({"walk_in": person, "client_id": uuid::Uuid::new_v4().to_string()}))
+        .send()
+        .await
+        .expect("attendance POST")
+    }
+}
+
+/// The cells of a downloaded CSV file (BOM removed, header line included).
+pub fn csv_rows(body: &str) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body.trim_start_matches('\u{feff}').as_bytes());
+    reader
+        .records()
+        .map(|r| r.expect("a readable CSV line").iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// One attribute of the elements matching a CSS selector (the options of a `<datalist>`…).
+pub fn attrs(html: &str, selector: &str, attribute: &str) -> Vec<String> {
+    let document = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse(selector).expect("valid selector");
+    document
+        .select(&selector)
+        .filter_map(|e| e.value().attr(attribute).map(str::to_string))
+        .collect()
 }

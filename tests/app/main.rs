@@ -3,20 +3,24 @@
 mod helpers;
 mod mailbox;
 
+mod absurd_input;
 mod actors;
 mod api_auth;
 mod api_errors;
+mod attendance_privacy;
 mod attendance_stats;
 mod backup;
 mod body_limits;
 mod browser;
 mod checkin;
 mod csrf;
+mod csv_safety;
 mod debates;
 mod delivery;
 mod demo;
 mod events;
 mod faults;
+mod import_scale;
 mod invitations;
 mod language;
 mod login;

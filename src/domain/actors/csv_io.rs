@@ -1,14 +1,17 @@
 //! The actor CSV format: reading a spreadsheet export line by line, importing it, writing one back.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 use entity::{actor, actor_import};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde::Serialize;
 
+use crate::domain::actors::csv_read::{LineCounter, reader_for};
 use crate::domain::actors::search::ActorFilter;
 use crate::domain::actors::{ActorInput, ValidActor};
+use crate::domain::csv_out::{SafeCsv, unneutralize};
+use crate::domain::regions::Regions;
 use crate::error::{AppError, AppResult, FieldErrors};
 
 /// The columns, in the order of `../shared/fixtures/actors.csv`.
@@ -45,6 +48,8 @@ pub struct ParsedFile {
     pub rows: Vec<ParsedRow>,
     /// Problems with the file as a whole (header, encoding), reported on line 1.
     pub file_errors: Vec<RowError>,
+    /// The file's own header line (lower case), the columns its rows' cells follow.
+    pub header: Vec<String>,
 }
 
 impl ParsedFile {
@@ -54,6 +59,18 @@ impl ParsedFile {
 
     pub fn is_valid(&self) -> bool {
         self.error_count() == 0
+    }
+
+    /// Refused whole for holding more lines than one import takes.
+    pub fn too_large(&self) -> bool {
+        self.file_errors.iter().any(|e| e.message == TOO_MANY_ROWS)
+    }
+
+    /// The error of a too-large file, on the `file` field, for the API.
+    pub fn too_large_error() -> AppError {
+        let mut errors = FieldErrors::new();
+        errors.add("file", TOO_MANY_ROWS);
+        AppError::Validation(errors)
     }
 
     /// Every error as (line, field, message key), for the API and the preview.
@@ -72,21 +89,55 @@ impl ParsedFile {
     }
 }
 
+/// What an import may accept: the deployment's regions and a bound on the file's size.
+#[derive(Clone, Debug)]
+pub struct ImportRules {
+    pub regions: Regions,
+    /// Data lines allowed in one file; past it the file is refused whole.
+    pub max_rows: usize,
+}
+
+impl Default for ImportRules {
+    fn default() -> Self {
+        ImportRules {
+            regions: Regions::default(),
+            max_rows: DEFAULT_MAX_ROWS,
+        }
+    }
+}
+
+impl From<&crate::config::Settings> for ImportRules {
+    fn from(settings: &crate::config::Settings) -> Self {
+        ImportRules {
+            regions: settings.regions.clone(),
+            max_rows: settings.import_max_rows,
+        }
+    }
+}
+
+/// Rows per import unless `TOGUNA_IMPORT_MAX_ROWS` says otherwise: a national directory fits, a runaway file does not.
+pub const DEFAULT_MAX_ROWS: usize = 20_000;
+
+/// The file error of a file with more data lines than an import takes.
+pub const TOO_MANY_ROWS: &str = "import.too_many_rows";
+
+pub use crate::domain::actors::csv_read::exceeds_row_limit;
+
+/// [`parse`] on a blocking thread: a large file is seconds of CPU that must not stall the server.
+pub async fn parse_off_executor(content: String, rules: ImportRules) -> AppResult<ParsedFile> {
+    tokio::task::spawn_blocking(move || parse(&content, &rules))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("the CSV parser stopped: {e}")))
+}
+
 /// Reads a CSV export: UTF-8 with or without BOM, `,` or `;` separators, CRLF or LF.
-pub fn parse(content: &str) -> ParsedFile {
-    let content = content.strip_prefix('\u{feff}').unwrap_or(content);
-    let first_line = content.lines().next().unwrap_or_default();
-    let separator = if first_line.matches(';').count() > first_line.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(separator)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(content.as_bytes());
+pub fn parse(content: &str, rules: &ImportRules) -> ParsedFile {
     let mut file = ParsedFile::default();
+    if exceeds_row_limit(content, rules.max_rows) {
+        file.file_errors.push(file_error(TOO_MANY_ROWS));
+        return file;
+    }
+    let (content, mut reader) = reader_for(content);
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
         Err(_) => {
@@ -98,6 +149,7 @@ pub fn parse(content: &str) -> ParsedFile {
         .iter()
         .filter_map(|name| header.iter().position(|h| h == name).map(|i| (*name, i)))
         .collect();
+    file.header = header.clone();
     for required in ["full_name", "category"] {
         if !index.contains_key(required) {
             file.file_errors.push(RowError {
@@ -110,12 +162,13 @@ pub fn parse(content: &str) -> ParsedFile {
     if !file.file_errors.is_empty() {
         return file;
     }
-    let mut emails_seen: HashMap<String, u64> = HashMap::new();
+    let mut lines = LineCounter::new(content);
+    let mut emails_seen: HashSet<String> = HashSet::new();
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(err) => {
-                let line = line_of(content, err.position());
+                let line = lines.line_of(err.position());
                 file.file_errors.push(RowError {
                     line,
                     field: "line".into(),
@@ -124,7 +177,7 @@ pub fn parse(content: &str) -> ParsedFile {
                 continue;
             }
         };
-        let line = line_of(content, record.position());
+        let line = lines.line_of(record.position());
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -132,7 +185,7 @@ pub fn parse(content: &str) -> ParsedFile {
             index
                 .get(name)
                 .and_then(|i| record.get(*i))
-                .map(unneutralize)
+                .map(|c| unneutralize(c).to_string())
                 .unwrap_or_default()
         };
         let input = ActorInput {
@@ -156,14 +209,12 @@ pub fn parse(content: &str) -> ParsedFile {
             consent_contact: consent,
             ..input
         }
-        .normalize(&mut errors);
+        .normalize(&rules.regions, &mut errors);
         actor.consent_contact = consent;
-        if let Some(email) = &actor.email {
-            if emails_seen.contains_key(email) {
-                errors.add("email", "import.email_repeated");
-            } else {
-                emails_seen.insert(email.clone(), line);
-            }
+        if let Some(email) = &actor.email
+            && !emails_seen.insert(email.clone())
+        {
+            errors.add("email", "import.email_repeated");
         }
         let ok = errors.is_empty();
         file.rows.push(ParsedRow {
@@ -180,30 +231,11 @@ pub fn parse(content: &str) -> ParsedFile {
     file
 }
 
-/// The spreadsheet line number of a record, counted from its byte offset (CRLF-proof).
-fn line_of(content: &str, position: Option<&csv::Position>) -> u64 {
-    let bytes = content.as_bytes();
-    let mut offset = position.map(|p| p.byte() as usize).unwrap_or(0).min(bytes.len());
-    // After a CR the reader places the next record on the LF that completes the line ending.
-    while offset < bytes.len() && matches!(bytes[offset], b'\r' | b'\n') {
-        offset += 1;
-    }
-    1 + bytes[..offset].iter().filter(|b| **b == b'\n').count() as u64
-}
-
 fn file_error(key: &str) -> RowError {
     RowError {
         line: 1,
         field: "file".into(),
         message: key.into(),
-    }
-}
-
-/// Spreadsheet-safe exports prefix risky cells with `'`; reading them back removes it.
-fn unneutralize(cell: &str) -> String {
-    match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.to_string(),
-        _ => cell.to_string(),
     }
 }
 
@@ -230,7 +262,7 @@ pub async fn mark_existing(db: &DatabaseConnection, file: &mut ParsedFile) -> Ap
         .iter()
         .filter_map(|r| r.actor.as_ref()?.phone.clone())
         .collect();
-    let mut known_emails: Vec<Option<String>> = Vec::new();
+    let mut known_emails: HashSet<Option<String>> = HashSet::new();
     for chunk in emails.chunks(500) {
         known_emails.extend(
             actor::Entity::find()
@@ -242,7 +274,7 @@ pub async fn mark_existing(db: &DatabaseConnection, file: &mut ParsedFile) -> Ap
                 .await?,
         );
     }
-    let mut known_phones: Vec<Option<String>> = Vec::new();
+    let mut known_phones: HashSet<Option<String>> = HashSet::new();
     for chunk in phones.chunks(500) {
         known_phones.extend(
             actor::Entity::find()
@@ -272,8 +304,16 @@ pub struct ImportSummary {
 }
 
 /// Stores the valid new rows in one transaction; with `all_or_nothing`, any error stores nothing.
-pub async fn import(db: &DatabaseConnection, content: &str, all_or_nothing: bool) -> AppResult<ImportSummary> {
-    let mut file = parse(content);
+pub async fn import(
+    db: &DatabaseConnection,
+    rules: &ImportRules,
+    content: &str,
+    all_or_nothing: bool,
+) -> AppResult<ImportSummary> {
+    let mut file = parse_off_executor(content.to_string(), rules.clone()).await?;
+    if file.too_large() {
+        return Err(ParsedFile::too_large_error());
+    }
     if all_or_nothing && !file.is_valid() {
         return Err(AppError::InvalidRows(file.row_errors()));
     }
@@ -334,22 +374,21 @@ pub async fn discard(db: &DatabaseConnection, id: i32) -> AppResult<()> {
     Ok(())
 }
 
-/// The rejected lines of a file, as a CSV the user can fix and upload again.
-pub fn rejected_csv(content: &str) -> String {
-    let file = parse(content);
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(COLUMNS);
+/// The rejected lines of a file, under the file's own header, as a CSV the user can fix and upload again.
+pub fn rejected_csv(file: &ParsedFile) -> String {
+    let mut out = SafeCsv::new();
+    out.row(&file.header);
     for row in file.rows.iter().filter(|r| !r.errors.is_empty()) {
-        let _ = writer.write_record(&row.cells);
+        out.row(&row.cells);
     }
-    finish(writer)
+    out.into_string()
 }
 
 /// The directory (one filter's worth) as CSV in the import format, safe to open in a spreadsheet.
 pub async fn export(db: &DatabaseConnection, filter: &ActorFilter) -> AppResult<String> {
     let actors = filter.select().all(db).await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(COLUMNS);
+    let mut out = SafeCsv::new();
+    out.row(COLUMNS);
     for a in actors {
         let consent = if a.consent_contact { "yes" } else { "no" };
         let record = [
@@ -366,24 +405,9 @@ pub async fn export(db: &DatabaseConnection, filter: &ActorFilter) -> AppResult<
             a.phone.as_deref().unwrap_or_default(),
             consent,
         ];
-        let _ = writer.write_record(record.iter().map(|c| neutralize(c)));
+        out.row(record);
     }
-    Ok(finish(writer))
-}
-
-fn finish(writer: csv::Writer<Vec<u8>>) -> String {
-    let bytes = writer.into_inner().unwrap_or_default();
-    // A BOM makes spreadsheet programs read the accents as UTF-8.
-    format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
-}
-
-/// A cell that a spreadsheet would run as a formula gets a leading `'` (OWASP CSV injection).
-pub fn neutralize(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
+    Ok(out.into_string())
 }
 
 #[cfg(test)]
@@ -394,6 +418,7 @@ mod tests {
     fn semicolons_bom_and_lf_are_read_like_commas() {
         let file = parse(
             "\u{feff}full_name;category;gender;town;email\nAwa Keïta;women_organization;female;Kayes;awa@example.org\n",
+            &ImportRules::default(),
         );
         assert!(file.is_valid(), "{:?}", file.row_errors());
         let actor = file.rows[0].actor.as_ref().unwrap();
@@ -404,24 +429,37 @@ mod tests {
     #[test]
     fn each_error_names_its_line_and_field() {
         let csv = "full_name,category,gender,email,town\r\nA,researcher,male,a@example.org,Gao\r\nB,chef,male,pas-une-adresse,Gao\r\nC,media,x,c@example.org,Gao\r\n";
-        let errors = parse(csv).row_errors();
+        let errors = parse(csv, &ImportRules::default()).row_errors();
         let found: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.field.as_str())).collect();
         assert_eq!(found, [(3, "category"), (3, "email"), (4, "gender")]);
     }
 
     #[test]
     fn a_missing_column_is_reported_on_the_header() {
-        let errors = parse("name,email\nAwa,awa@example.org\n").row_errors();
+        let errors = parse("name,email\nAwa,awa@example.org\n", &ImportRules::default()).row_errors();
         assert_eq!(errors[0].line, 1);
         assert_eq!(errors[0].field, "full_name");
     }
 
     #[test]
-    fn formulas_are_neutralized_and_read_back() {
-        assert_eq!(neutralize("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(neutralize("+22376123456"), "'+22376123456");
-        assert_eq!(neutralize("Awa"), "Awa");
-        assert_eq!(unneutralize("'+22376123456"), "+22376123456");
-        assert_eq!(unneutralize("'Awa"), "'Awa");
+    fn lines_are_counted_across_quoted_line_breaks_and_crlf() {
+        let csv = "full_name,category,town\r\n\"Awa\r\nKeïta\",researcher,Gao\r\nB,chef,Gao\r\n\r\nC,chef,Gao\n";
+        let errors = parse(csv, &ImportRules::default()).row_errors();
+        let found: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.field.as_str())).collect();
+        // A line break inside a name is refused too, on the line where the record starts.
+        assert_eq!(found, [(2, "full_name"), (4, "category"), (6, "category")]);
+    }
+
+    #[test]
+    fn a_file_over_the_row_limit_is_refused_whole() {
+        let rules = ImportRules {
+            max_rows: 2,
+            ..Default::default()
+        };
+        let two = "full_name,category,town\nA,media,Gao\n\nB,media,Gao\n";
+        assert!(parse(two, &rules).is_valid());
+        let file = parse(&format!("{two}C,media,Gao\n"), &rules);
+        assert!(file.too_large());
+        assert!(file.rows.is_empty());
     }
 }

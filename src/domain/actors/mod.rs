@@ -1,6 +1,7 @@
 //! The actor directory: who can be invited, and how participation is disaggregated.
 
 pub mod csv_io;
+mod csv_read;
 pub mod duplicates;
 pub mod search;
 
@@ -9,6 +10,7 @@ use entity::actor;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::regions::Regions;
 use crate::domain::text;
 use crate::domain::vocab::{ActorCategory, AgeGroup, Gender};
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -111,10 +113,10 @@ pub struct ValidActor {
 
 impl ActorInput {
     /// Checks every field, adding problems to `errors`; the result is meaningful only without errors.
-    pub fn normalize(&self, errors: &mut FieldErrors) -> ValidActor {
-        let full_name = text::required(&self.full_name, "full_name", 200, errors);
-        let organization = text::optional(&self.organization, "organization", 200, errors);
-        let town = text::optional(&self.town, "town", 100, errors);
+    pub fn normalize(&self, regions: &Regions, errors: &mut FieldErrors) -> ValidActor {
+        let full_name = text::required_line(&self.full_name, "full_name", 200, errors);
+        let organization = text::optional_line(&self.organization, "organization", 200, errors);
+        let town = text::optional_line(&self.town, "town", 100, errors);
         let category = ActorCategory::parse(&self.category);
         if category.is_none() {
             errors.add(
@@ -158,12 +160,12 @@ impl ActorInput {
         }
         ValidActor {
             full_name,
-            honorific: text::optional(&self.honorific, "honorific", 100, errors),
+            honorific: text::optional_line(&self.honorific, "honorific", 100, errors),
             organization,
             category: category.unwrap_or(ActorCategory::Other),
             gender,
             age_group,
-            region: text::optional(&self.region, "region", 100, errors),
+            region: regions.check(&self.region, "region", errors),
             town,
             language,
             email,
@@ -173,9 +175,9 @@ impl ActorInput {
         }
     }
 
-    pub fn validate(&self) -> AppResult<ValidActor> {
+    pub fn validate(&self, regions: &Regions) -> AppResult<ValidActor> {
         let mut errors = FieldErrors::new();
-        let valid = self.normalize(&mut errors);
+        let valid = self.normalize(regions, &mut errors);
         errors.into_result(valid)
     }
 }
@@ -274,8 +276,8 @@ async fn find_model<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<actor::Mod
     actor::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)
 }
 
-pub async fn create(db: &DatabaseConnection, input: &ActorInput) -> AppResult<Actor> {
-    let valid = input.validate()?;
+pub async fn create(db: &DatabaseConnection, regions: &Regions, input: &ActorInput) -> AppResult<Actor> {
+    let valid = input.validate(regions)?;
     let model = valid
         .into_active_model(<actor::ActiveModel as Default>::default())
         .insert(db)
@@ -283,9 +285,9 @@ pub async fn create(db: &DatabaseConnection, input: &ActorInput) -> AppResult<Ac
     Ok(model.into())
 }
 
-pub async fn update(db: &DatabaseConnection, id: i32, input: &ActorInput) -> AppResult<Actor> {
+pub async fn update(db: &DatabaseConnection, regions: &Regions, id: i32, input: &ActorInput) -> AppResult<Actor> {
     let existing = find_model(db, id).await?;
-    let valid = input.validate()?;
+    let valid = input.validate(regions)?;
     let model = valid.into_active_model(existing.into()).update(db).await?;
     Ok(model.into())
 }
@@ -322,7 +324,7 @@ mod tests {
             gender: "f".into(),
             ..Default::default()
         }
-        .normalize(&mut errors);
+        .normalize(&Regions::default(), &mut errors);
         assert_eq!(errors.get("category"), Some("validation.choice"));
         assert_eq!(errors.get("gender"), Some("validation.choice"));
         assert_eq!(errors.get("full_name"), Some("validation.actor_unreachable"));
@@ -335,7 +337,7 @@ mod tests {
             email: Some(" Aissata.Guindo@Example.ORG ".into()),
             ..Default::default()
         }
-        .validate()
+        .validate(&Regions::default())
         .unwrap();
         assert_eq!(ok.email.as_deref(), Some("aissata.guindo@example.org"));
         assert_eq!(ok.gender, Gender::Female);

@@ -35,6 +35,7 @@ impl WalkIn {
 /// Records the sheet in one transaction; any bad row refuses the whole sheet, naming `rows.N.field`.
 pub async fn apply(
     db: &sea_orm::DatabaseConnection,
+    regions: &crate::domain::regions::Regions,
     event_id: i32,
     user_id: Option<i32>,
     sheet: &PaperSheet,
@@ -45,7 +46,7 @@ pub async fn apply(
         .rows
         .iter()
         .filter(|(_, row)| !row.is_blank())
-        .map(|(n, row)| record::validate_walk_in(row, &format!("rows.{n}."), &mut errors))
+        .map(|(n, row)| record::validate_walk_in(row, regions, &format!("rows.{n}."), &mut errors))
         .collect();
     errors.into_result(())?;
     let txn = crate::db::begin_write(db).await?;

@@ -12,6 +12,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::present_count;
+use crate::domain::regions::Regions;
 use crate::domain::text;
 use crate::domain::vocab::{ActorCategory, AgeGroup, CheckinMethod, Gender};
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -89,12 +90,13 @@ const MAX_HEADCOUNT_CELL: i64 = 10_000;
 pub async fn apply(
     db: &DatabaseConnection,
     secret: &[u8],
+    regions: &Regions,
     event_id: i32,
     user_id: Option<i32>,
     mark: &Mark,
 ) -> AppResult<MarkResult> {
     super::open_event(db, event_id).await?;
-    let action = validate(mark, secret)?;
+    let action = validate(mark, secret, regions)?;
     let txn = crate::db::begin_write(db).await?;
     if let Some(client_id) = &mark.client_id
         && !claim_client_id(&txn, event_id, client_id, action.slug()).await?
@@ -179,7 +181,7 @@ impl Action {
     }
 }
 
-fn validate(mark: &Mark, secret: &[u8]) -> AppResult<Action> {
+fn validate(mark: &Mark, secret: &[u8], regions: &Regions) -> AppResult<Action> {
     let mut errors = FieldErrors::new();
     if let Some(client_id) = &mark.client_id
         && (client_id.trim().is_empty() || client_id.len() > 64)
@@ -230,9 +232,9 @@ fn validate(mark: &Mark, secret: &[u8]) -> AppResult<Action> {
         }
         Action::UndoRow(attendance_id)
     } else if let Some(walk_in) = &mark.walk_in {
-        Action::WalkIn(validate_walk_in(walk_in, "walk_in.", &mut errors))
+        Action::WalkIn(validate_walk_in(walk_in, regions, "walk_in.", &mut errors))
     } else if let Some(headcount) = &mark.headcount {
-        validate_headcount(headcount, &mut errors)
+        validate_headcount(headcount, regions, &mut errors)
     } else {
         // Unreachable after the count above; refused as the same input error rather than a panic.
         errors.add("invitation_id", "checkin.one_kind");
@@ -253,21 +255,21 @@ pub struct ValidWalkIn {
 }
 
 /// Checks a walk-in; errors are named `<prefix><field>` (e.g. `walk_in.gender`, `rows.3.gender`).
-pub fn validate_walk_in(input: &WalkIn, prefix: &str, errors: &mut FieldErrors) -> ValidWalkIn {
+pub fn validate_walk_in(input: &WalkIn, regions: &Regions, prefix: &str, errors: &mut FieldErrors) -> ValidWalkIn {
     let field = |name: &str| format!("{prefix}{name}");
-    let full_name = text::optional(
+    let full_name = text::optional_line(
         input.full_name.as_deref().unwrap_or(""),
         &field("full_name"),
         200,
         errors,
     );
-    let organization = text::optional(
+    let organization = text::optional_line(
         input.organization.as_deref().unwrap_or(""),
         &field("organization"),
         200,
         errors,
     );
-    let region = text::optional(input.region.as_deref().unwrap_or(""), &field("region"), 100, errors);
+    let region = regions.check(input.region.as_deref().unwrap_or(""), &field("region"), errors);
     let gender = Gender::parse(&input.gender).unwrap_or_else(|| {
         errors.add(&field("gender"), "validation.choice");
         Gender::Unspecified
@@ -290,8 +292,8 @@ pub fn validate_walk_in(input: &WalkIn, prefix: &str, errors: &mut FieldErrors) 
     }
 }
 
-fn validate_headcount(input: &Headcount, errors: &mut FieldErrors) -> Action {
-    let region = text::optional(input.region.as_deref().unwrap_or(""), "headcount.region", 100, errors);
+fn validate_headcount(input: &Headcount, regions: &Regions, errors: &mut FieldErrors) -> Action {
+    let region = regions.check(input.region.as_deref().unwrap_or(""), "headcount.region", errors);
     let mut cells = Vec::new();
     for (i, cell) in input.cells.iter().enumerate() {
         let field = |name: &str| format!("headcount.cells.{i}.{name}");

@@ -117,13 +117,17 @@ impl StatsQuery {
             if raw.is_empty() {
                 return None;
             }
-            NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_or_else(
-                |_| {
+            match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+                Ok(date) if crate::domain::events::plausible_year(date) => Some(date),
+                Ok(_) => {
+                    errors.add(field, "validation.date_range");
+                    None
+                }
+                Err(_) => {
                     errors.add(field, "stats.bad_date");
                     None
-                },
-                Some,
-            )
+                }
+            }
         };
         let from = date(&self.from, "from", &mut errors);
         let to = date(&self.to, "to", &mut errors);

@@ -17,7 +17,7 @@ use crate::i18n::Lang;
 use crate::mail::MailContext;
 use crate::mail::compose::MailKind;
 
-pub use time_input::parse_instant;
+pub use time_input::{parse_instant, plausible_year};
 
 pub const DEFAULT_TIMEZONE: &str = "Africa/Bamako";
 
@@ -138,7 +138,7 @@ impl EventInput {
                 },
             );
         }
-        let title = text::required(&self.title, "title", 200, &mut errors);
+        let title = text::required_line(&self.title, "title", 200, &mut errors);
         let description = text::optional(&self.description, "description", 10_000, &mut errors);
         let zone_name = if self.timezone.trim().is_empty() {
             DEFAULT_TIMEZONE

@@ -1,13 +1,34 @@
 //! Reading event times: an RFC 3339 instant, or a local date-time in the event's zone.
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use std::ops::RangeInclusive;
+
+use chrono::{DateTime, Datelike, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::error::FieldErrors;
 
-/// The instant meant by `raw`, or an error on `field` (unreadable, or a local time that the
-/// zone skips at a daylight-saving change).
+/// The years a date may fall in. The research this serves began after 2000 and plans years,
+/// not centuries, ahead; outside the range a date is a typing slip (0026 for 2026), and before
+/// 1912 the zone database gives Bamako its local mean time, shifting stored times by minutes.
+pub const YEARS: RangeInclusive<i32> = 2000..=2100;
+
+/// Whether a date lies within [`YEARS`].
+pub fn plausible_year(date: impl Datelike) -> bool {
+    YEARS.contains(&date.year())
+}
+
+/// The instant meant by `raw`, or an error on `field` (unreadable, out of [`YEARS`], or a
+/// local time that the zone skips at a daylight-saving change).
 pub fn parse_instant(raw: &str, tz: Tz, field: &str, errors: &mut FieldErrors) -> Option<DateTime<Utc>> {
+    let instant = read_instant(raw, tz, field, errors)?;
+    if !plausible_year(instant) {
+        errors.add(field, "validation.date_range");
+        return None;
+    }
+    Some(instant)
+}
+
+fn read_instant(raw: &str, tz: Tz, field: &str, errors: &mut FieldErrors) -> Option<DateTime<Utc>> {
     let raw = raw.trim();
     if raw.is_empty() {
         errors.add(field, "validation.required");
@@ -60,6 +81,25 @@ mod tests {
     fn an_explicit_offset_wins_over_the_zone() {
         let t = parse("2026-12-10T09:00:00+01:00", chrono_tz::Africa::Bamako).unwrap();
         assert_eq!(t.to_rfc3339(), "2026-12-10T08:00:00+00:00");
+    }
+
+    #[test]
+    fn years_outside_2000_to_2100_are_refused() {
+        for raw in [
+            "0000-01-01T09:00:00Z",
+            "1900-12-10T09:00",
+            "2101-01-01T00:00:00+00:00",
+            "1999-12-31T23:59:59Z",
+        ] {
+            let mut errors = FieldErrors::new();
+            assert!(
+                parse_instant(raw, chrono_tz::Africa::Bamako, "starts_at", &mut errors).is_none(),
+                "{raw}"
+            );
+            assert_eq!(errors.get("starts_at"), Some("validation.date_range"), "{raw}");
+        }
+        assert!(parse("2000-01-01T00:00:00Z", chrono_tz::Africa::Bamako).is_some());
+        assert!(parse("2100-12-31T09:00", chrono_tz::Africa::Bamako).is_some());
     }
 
     #[test]

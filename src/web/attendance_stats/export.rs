@@ -5,8 +5,8 @@ use axum::response::{IntoResponse, Response};
 use rust_xlsxwriter::{Format as CellFormat, Workbook, Worksheet, XlsxError};
 
 use super::view::SummaryView;
-use crate::domain::actors::csv_io::neutralize;
 use crate::domain::attendance::stats::{EventRow, Figure};
+use crate::domain::csv_out::SafeCsv;
 use crate::domain::text;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
@@ -59,9 +59,9 @@ impl Export<'_> {
     }
 
     fn csv(&self) -> Vec<u8> {
-        let mut out = csv::Writer::from_writer(Vec::new());
+        let mut out = SafeCsv::new();
         let mut line = |section: &str, key: &str, label: &str, measure: &str, value: String| {
-            let _ = out.write_record([section, key, &neutralize(label), measure, &value]);
+            out.row([section, key, label, measure, &value]);
         };
         line("section", "key", "label", "measure", "value".into());
         let total = self.lang.t("stats.total");
@@ -94,7 +94,7 @@ impl Export<'_> {
                 "date",
                 e.starts_at.format("%Y-%m-%d").to_string(),
             );
-            line("events", &id, &e.title, "region", neutralize(&e.region));
+            line("events", &id, &e.title, "region", e.region.clone());
             for (measure, figure) in [
                 ("invited", e.invited),
                 ("present", e.present),
@@ -106,9 +106,7 @@ impl Export<'_> {
             let share = e.women_share_percent.map(|p| p.to_string()).unwrap_or_default();
             line("events", &id, &e.title, "women_share_percent", share);
         }
-        let bytes = out.into_inner().unwrap_or_default();
-        // A BOM makes spreadsheet programs read the accents as UTF-8.
-        [b"\xEF\xBB\xBF".as_slice(), &bytes].concat()
+        out.into_bytes()
     }
 
     fn xlsx(&self) -> Result<Vec<u8>, XlsxError> {
