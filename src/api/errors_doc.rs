@@ -9,7 +9,13 @@ pub struct CommonErrors;
 
 impl Modify for CommonErrors {
     fn modify(&self, openapi: &mut OpenApi) {
-        for item in openapi.paths.paths.values_mut() {
+        // `/healthz` is public and takes nothing: it answers only 200 or 503.
+        for (_, item) in openapi
+            .paths
+            .paths
+            .iter_mut()
+            .filter(|(path, _)| path.starts_with("/api/"))
+        {
             let operations = [
                 &mut item.get,
                 &mut item.put,

@@ -80,14 +80,13 @@ pub fn router() -> Router<AppState> {
     // After the merge: the routers bring the operations this walks over.
     errors_doc::CommonErrors.modify(&mut openapi);
     let openapi = std::sync::Arc::new(openapi);
-    let router = router
-        .route(
-            "/api/openapi.json",
-            get(move || {
-                let openapi = openapi.clone();
-                async move { Json(openapi.as_ref().clone()) }
-            }),
-        );
+    let router = router.route(
+        "/api/openapi.json",
+        get(move || {
+            let openapi = openapi.clone();
+            async move { Json(openapi.as_ref().clone()) }
+        }),
+    );
     #[cfg(debug_assertions)]
     let router = router
         .route("/api/debug/panic", get(debug_panic))

@@ -226,8 +226,13 @@ impl TestApp {
             )
             .await;
         let id = event["id"].as_i64().expect("an event id");
-        self.api_ok(post.clone(), &format!("/api/v1/events/{id}/schedule"), token, serde_json::json!({}))
-            .await;
+        self.api_ok(
+            post.clone(),
+            &format!("/api/v1/events/{id}/schedule"),
+            token,
+            serde_json::json!({}),
+        )
+        .await;
         self.api_ok(
             post,
             &format!("/api/v1/events/{id}/invitations"),
