@@ -79,6 +79,7 @@ pub fn app(state: AppState) -> Router {
             tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(middleware::from_fn(web::security_headers::add))
         .with_state(state)
 }
 

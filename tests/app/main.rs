@@ -20,6 +20,7 @@ mod openapi;
 mod reports;
 mod review;
 mod roles;
+mod security_headers;
 mod sessions;
 mod setup;
 mod smtp;
