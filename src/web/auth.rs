@@ -119,7 +119,7 @@ async fn show_login(
         return Ok(Redirect::to("/setup").into_response());
     }
     if current.is_some() {
-        return Ok(Redirect::to(safe_next(&query.next)).into_response());
+        return Ok(Redirect::to(&safe_next(&query.next)).into_response());
     }
     Ok(render(&LoginPage {
         page,
@@ -148,7 +148,7 @@ async fn log_in(
     let (status, failure) = match outcome {
         Ok(user) => {
             let jar = start_session(&state, jar, &user).await?;
-            return Ok((jar, Redirect::to(safe_next(&form.next))).into_response());
+            return Ok((jar, Redirect::to(&safe_next(&form.next))).into_response());
         }
         Err(AppError::Validation(_)) => (StatusCode::UNAUTHORIZED, "login.failed"),
         Err(AppError::RateLimited) => (StatusCode::TOO_MANY_REQUESTS, "error.rate_limited"),
@@ -218,5 +218,5 @@ async fn switch_language(
     if let Some(current) = current {
         users::set_language(&state.db, current.user.id, lang).await?;
     }
-    Ok((jar.add(lang_cookie(lang)), Redirect::to(safe_next(&form.next))).into_response())
+    Ok((jar.add(lang_cookie(lang)), Redirect::to(&safe_next(&form.next))).into_response())
 }

@@ -103,3 +103,38 @@ async fn sign_in_returns_to_the_page_asked_for_but_never_to_another_site() {
         .await;
     assert_eq!(location(&away), "/");
 }
+
+#[tokio::test]
+async fn a_next_address_in_disguise_never_leads_to_another_site() {
+    let app = spawn_app().await;
+    app.login_as("viewer").await;
+    for hostile in [
+        "/\t/evil.example",
+        "/\r\n/evil.example",
+        "/\nSet-Cookie:%20x=1",
+        "/\\evil.example",
+        "/\\/evil.example",
+        "//evil.example",
+        "%2F%2Fevil.example",
+        "https://evil.example/",
+        "https:evil.example",
+        " //evil.example",
+    ] {
+        let query: String = url::form_urlencoded::byte_serialize(hostile.as_bytes()).collect();
+        let response = app.get(&format!("/login?next={query}")).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{hostile:?}");
+        assert_eq!(location(&response), "/", "{hostile:?}");
+    }
+    // The very links the probe used: a tab and a line feed encoded in the query.
+    for raw in [
+        "/login?next=/%09/evil.example",
+        "/login?next=/%0A/evil.example",
+        "/login?next=/%5C/evil.example",
+    ] {
+        let response = app.get(raw).await;
+        assert_eq!(location(&response), "/", "{raw}");
+    }
+    // Encoded characters that stay inside the path are kept as they are.
+    let inside = app.get("/login?next=%2Fvenues%3Fq%3Dk%C3%A9ita").await;
+    assert_eq!(location(&inside), "/venues?q=k%C3%A9ita");
+}
