@@ -18,6 +18,8 @@ pub struct Settings {
     pub outbox: crate::mail::outbox::OutboxSettings,
     /// Whether this process runs the outbox worker (`TOGUNA_WORKER=off` for web-only processes).
     pub run_worker: bool,
+    /// Timeouts for slow clients and the cap on connections.
+    pub server: crate::server::ServerSettings,
 }
 
 impl Settings {
@@ -48,6 +50,7 @@ impl Settings {
             data_dir,
             outbox: outbox_from_env()?,
             run_worker: var("TOGUNA_WORKER").is_none_or(|v| v != "off"),
+            server: server_from_env()?,
         })
     }
 
@@ -81,6 +84,35 @@ fn outbox_from_env() -> anyhow::Result<crate::mail::outbox::OutboxSettings> {
             std::time::Duration::from_secs_f64(n.parse().context("TOGUNA_MAIL_LEASE_SECONDS must be a number")?);
     }
     Ok(outbox)
+}
+
+fn server_from_env() -> anyhow::Result<crate::server::ServerSettings> {
+    let mut server = crate::server::ServerSettings::default();
+    if let Some(s) = seconds("TOGUNA_HEADER_TIMEOUT_SECONDS")? {
+        server.header_timeout = s;
+    }
+    if let Some(s) = seconds("TOGUNA_BODY_TIMEOUT_SECONDS")? {
+        server.body_timeout = s;
+    }
+    if let Some(n) = var("TOGUNA_MAX_CONNECTIONS") {
+        server.max_connections = n.parse().context("TOGUNA_MAX_CONNECTIONS must be a whole number")?;
+    }
+    Ok(server)
+}
+
+/// A positive number of seconds, fractions allowed.
+fn seconds(name: &str) -> anyhow::Result<Option<std::time::Duration>> {
+    let Some(raw) = var(name) else {
+        return Ok(None);
+    };
+    let value: f64 = raw
+        .parse()
+        .with_context(|| format!("{name} must be a number of seconds"))?;
+    anyhow::ensure!(
+        value.is_finite() && value > 0.0,
+        "{name} must be a positive number of seconds"
+    );
+    Ok(Some(std::time::Duration::from_secs_f64(value)))
 }
 
 fn var(name: &str) -> Option<String> {

@@ -9,9 +9,9 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod mail;
+pub mod server;
 pub mod web;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -115,8 +115,8 @@ pub async fn serve(
         let reminders = state.mail_context(None).ok();
         tokio::spawn(worker.run(state.outbox_wake.clone(), stop_worker.clone(), reminders))
     });
-    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    let limits = state.settings.server.clone();
+    let served = server::run(listener, app(state), limits, shutdown).await;
     // The worker finishes the message in hand; unsent ones stay queued for the next start.
     if let Some(worker) = worker {
         stop_worker.notify_one();

@@ -73,6 +73,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         data_dir: data_dir.path().to_path_buf(),
         outbox: test_outbox_settings(),
         run_worker: true,
+        server: toguna::server::ServerSettings::default(),
     };
     let mut settings = settings;
     configure(&mut settings);

@@ -23,6 +23,7 @@ mod roles;
 mod security_headers;
 mod sessions;
 mod setup;
+mod slow_clients;
 mod smtp;
 mod smtp_selftest;
 mod venues;
