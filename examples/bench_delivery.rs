@@ -39,6 +39,7 @@ async fn main() -> anyhow::Result<()> {
         },
         run_worker: false,
         server: toguna::server::ServerSettings::default(),
+        login: toguna::domain::login::Throttle::default(),
     };
     let state = toguna::prepare(settings.clone()).await?;
     let db = &state.db;

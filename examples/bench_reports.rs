@@ -189,6 +189,7 @@ async fn main() -> anyhow::Result<()> {
         outbox: Default::default(),
         run_worker: false,
         server: toguna::server::ServerSettings::default(),
+        login: toguna::domain::login::Throttle::default(),
     };
     let state = toguna::prepare(settings).await?;
     let db = state.db.clone();

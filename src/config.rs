@@ -20,6 +20,8 @@ pub struct Settings {
     pub run_worker: bool,
     /// Timeouts for slow clients and the cap on connections.
     pub server: crate::server::ServerSettings,
+    /// Growing waits after failed sign-ins.
+    pub login: crate::domain::login::Throttle,
 }
 
 impl Settings {
@@ -51,6 +53,7 @@ impl Settings {
             outbox: outbox_from_env()?,
             run_worker: var("TOGUNA_WORKER").is_none_or(|v| v != "off"),
             server: server_from_env()?,
+            login: login_from_env()?,
         })
     }
 
@@ -98,6 +101,17 @@ fn server_from_env() -> anyhow::Result<crate::server::ServerSettings> {
         server.max_connections = n.parse().context("TOGUNA_MAX_CONNECTIONS must be a whole number")?;
     }
     Ok(server)
+}
+
+fn login_from_env() -> anyhow::Result<crate::domain::login::Throttle> {
+    let mut login = crate::domain::login::Throttle::default();
+    if let Some(n) = var("TOGUNA_LOGIN_FREE_FAILURES") {
+        login.free_failures = n.parse().context("TOGUNA_LOGIN_FREE_FAILURES must be a whole number")?;
+    }
+    if let Some(s) = seconds("TOGUNA_LOGIN_MAX_WAIT_SECONDS")? {
+        login.max_delay = s;
+    }
+    Ok(login)
 }
 
 /// A positive number of seconds, fractions allowed.

@@ -80,6 +80,10 @@ macro_rules! catalog_files {
             ("debates", include_str!(concat!("../locales/", $lang, "/debates.toml"))),
             ("reports", include_str!(concat!("../locales/", $lang, "/reports.toml"))),
             ("review", include_str!(concat!("../locales/", $lang, "/review.toml"))),
+            (
+                "security",
+                include_str!(concat!("../locales/", $lang, "/security.toml")),
+            ),
         ]
     };
 }

@@ -4,7 +4,8 @@ use std::net::SocketAddr;
 
 use askama::Template;
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -13,8 +14,9 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::domain::login::{self, SignIn};
+use crate::domain::sessions;
 use crate::domain::users::{self, NewUser, User};
-use crate::domain::{login, sessions};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::i18n::Lang;
 use crate::web::auth_extract::{MaybeUser, SESSION_COOKIE};
@@ -100,7 +102,7 @@ struct LoginPage {
     page: Page,
     email: String,
     next: String,
-    failure: Option<&'static str>,
+    failure: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -144,24 +146,33 @@ async fn log_in(
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
-    let outcome = login::authenticate(&state.db, &form.email, &form.password, &peer.ip().to_string()).await;
-    let (status, failure) = match outcome {
-        Ok(user) => {
+    let ip = peer.ip().to_string();
+    let outcome = login::authenticate(&state.db, &state.settings.login, &form.email, &form.password, &ip).await?;
+    let (status, failure, wait) = match outcome {
+        SignIn::Welcome(user) => {
             let jar = start_session(&state, jar, &user).await?;
             return Ok((jar, Redirect::to(&safe_next(&form.next))).into_response());
         }
-        Err(AppError::Validation(_)) => (StatusCode::UNAUTHORIZED, "login.failed"),
-        Err(AppError::RateLimited) => (StatusCode::TOO_MANY_REQUESTS, "error.rate_limited"),
-        Err(other) => return Err(other),
+        SignIn::Refused => (StatusCode::UNAUTHORIZED, page.t("login.failed").to_string(), None),
+        SignIn::Wait(wait) => {
+            // Whole seconds, rounded up, so a client that waits as told is not refused again.
+            let seconds = wait.as_millis().div_ceil(1000).max(1);
+            let text = page.lang.tf("login.wait", &[("seconds", &seconds)]);
+            (StatusCode::TOO_MANY_REQUESTS, text, Some(seconds))
+        }
     };
-    let failure = Some(page.t(failure));
     let mut response = render(&LoginPage {
         page,
         email: form.email,
         next: form.next,
-        failure,
+        failure: Some(failure),
     });
     *response.status_mut() = status;
+    if let Some(seconds) = wait
+        && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+    {
+        response.headers_mut().insert(RETRY_AFTER, value);
+    }
     Ok(response)
 }
 

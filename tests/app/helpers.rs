@@ -74,6 +74,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         outbox: test_outbox_settings(),
         run_worker: true,
         server: toguna::server::ServerSettings::default(),
+        login: toguna::domain::login::Throttle::default(),
     };
     let mut settings = settings;
     configure(&mut settings);
