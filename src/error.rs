@@ -83,6 +83,8 @@ pub enum AppError {
     Conflict(String),
     #[error("too many attempts")]
     RateLimited,
+    #[error("request body too large")]
+    PayloadTooLarge,
     #[error("database error: {0}")]
     Database(#[from] DbErr),
     #[error("internal error: {0:#}")]
@@ -100,6 +102,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -115,6 +118,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
             AppError::RateLimited => "rate_limited",
+            AppError::PayloadTooLarge => "payload_too_large",
             AppError::Database(_) => "internal",
             AppError::Internal(_) => "internal",
         }
@@ -132,6 +136,7 @@ impl AppError {
             AppError::NotFound => "error.not_found",
             AppError::Conflict(key) => key,
             AppError::RateLimited => "error.rate_limited",
+            AppError::PayloadTooLarge => "error.payload_too_large",
             AppError::Database(_) | AppError::Internal(_) => "error.internal",
         }
     }

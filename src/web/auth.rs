@@ -19,7 +19,8 @@ use crate::domain::sessions;
 use crate::domain::users::{self, NewUser, User};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::i18n::Lang;
-use crate::web::auth_extract::{MaybeUser, SESSION_COOKIE};
+use crate::web::auth_extract::{MaybeUser, session_cookie_name};
+use crate::web::csrf::fresh_visitor_cookie;
 use crate::web::errors::render;
 use crate::web::forms::{FormErrors, safe_next};
 use crate::web::page::{LANG_COOKIE, Page, flash_redirect};
@@ -176,17 +177,24 @@ async fn log_in(
     Ok(response)
 }
 
-/// Opens a session and sets its cookie, with the user's language when they chose one.
+/// Opens a new session and sets its cookie, with the user's language when they chose one.
+///
+/// A session the browser already had is ended, so a session id planted before sign-in (or
+/// another account's) never becomes the signed-in one; the visitor CSRF cookie is replaced too.
 async fn start_session(state: &AppState, jar: CookieJar, user: &User) -> AppResult<CookieJar> {
+    let name = session_cookie_name(&state.settings);
+    if let Some(previous) = jar.get(name) {
+        sessions::delete(&state.db, previous.value()).await?;
+    }
     let secret = sessions::create(&state.db, user.id).await?;
-    let session = Cookie::build((SESSION_COOKIE, secret))
+    let session = Cookie::build((name, secret))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(state.settings.secure_cookies())
         .max_age(time::Duration::days(30))
         .build();
-    let jar = jar.add(session);
+    let jar = jar.add(session).add(fresh_visitor_cookie(&state.settings));
     Ok(match user.language {
         Some(lang) => jar.add(lang_cookie(lang)),
         None => jar,
@@ -202,10 +210,13 @@ pub fn lang_cookie(lang: Lang) -> Cookie<'static> {
 }
 
 async fn log_out(State(state): State<AppState>, jar: CookieJar) -> AppResult<Response> {
-    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+    let name = session_cookie_name(&state.settings);
+    if let Some(cookie) = jar.get(name) {
         sessions::delete(&state.db, cookie.value()).await?;
     }
-    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    // A `__Host-` cookie is only removed by a Set-Cookie with the same Secure flag.
+    let removal = Cookie::build(name).path("/").secure(state.settings.secure_cookies());
+    let jar = jar.remove(removal).add(fresh_visitor_cookie(&state.settings));
     Ok(flash_redirect(jar, "info", "login.signed_out", "/login"))
 }
 

@@ -86,3 +86,22 @@ async fn a_connection_over_the_cap_waits_until_one_closes() {
     assert_eq!(answered.status(), StatusCode::OK, "served as soon as a slot frees");
     drop(second);
 }
+
+#[tokio::test]
+async fn a_body_that_stops_arriving_is_cut_off() {
+    let app = spawn_app_with(|s| s.server.body_timeout = Duration::from_secs(1)).await;
+    let address = app.address.trim_start_matches("http://").to_string();
+    let token = app.api_token_for("organizer").await;
+    let mut socket = TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /api/v1/venues HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"name\":"
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    // The client promised 1,000 bytes and goes quiet after eight.
+    assert!(closed_by_server(socket).await, "the silent upload is still open");
+    assert_eq!(
+        reqwest::get(app.url("/healthz")).await.unwrap().status(),
+        StatusCode::OK
+    );
+}
