@@ -40,6 +40,8 @@ async fn main() -> anyhow::Result<()> {
         run_worker: false,
         regions: Default::default(),
         import_max_rows: toguna::domain::actors::csv_io::DEFAULT_MAX_ROWS,
+        server: toguna::server::ServerSettings::default(),
+        login: toguna::domain::login::Throttle::default(),
     };
     let state = toguna::prepare(settings.clone()).await?;
     let db = &state.db;

@@ -190,6 +190,8 @@ async fn main() -> anyhow::Result<()> {
         run_worker: false,
         regions: Default::default(),
         import_max_rows: toguna::domain::actors::csv_io::DEFAULT_MAX_ROWS,
+        server: toguna::server::ServerSettings::default(),
+        login: toguna::domain::login::Throttle::default(),
     };
     let state = toguna::prepare(settings).await?;
     let db = state.db.clone();

@@ -22,6 +22,10 @@ pub struct Settings {
     pub regions: crate::domain::regions::Regions,
     /// The most data lines one CSV import may hold (`TOGUNA_IMPORT_MAX_ROWS`).
     pub import_max_rows: usize,
+    /// Timeouts for slow clients and the cap on connections.
+    pub server: crate::server::ServerSettings,
+    /// Growing waits after failed sign-ins.
+    pub login: crate::domain::login::Throttle,
 }
 
 impl Settings {
@@ -61,6 +65,8 @@ impl Settings {
                 Some(n) => n.parse().context("TOGUNA_IMPORT_MAX_ROWS must be a whole number")?,
                 None => crate::domain::actors::csv_io::DEFAULT_MAX_ROWS,
             },
+            server: server_from_env()?,
+            login: login_from_env()?,
         })
     }
 
@@ -108,6 +114,46 @@ fn outbox_from_env() -> anyhow::Result<crate::mail::outbox::OutboxSettings> {
             std::time::Duration::from_secs_f64(n.parse().context("TOGUNA_WORKER_STALL_SECONDS must be a number")?);
     }
     Ok(outbox)
+}
+
+fn server_from_env() -> anyhow::Result<crate::server::ServerSettings> {
+    let mut server = crate::server::ServerSettings::default();
+    if let Some(s) = seconds("TOGUNA_HEADER_TIMEOUT_SECONDS")? {
+        server.header_timeout = s;
+    }
+    if let Some(s) = seconds("TOGUNA_BODY_TIMEOUT_SECONDS")? {
+        server.body_timeout = s;
+    }
+    if let Some(n) = var("TOGUNA_MAX_CONNECTIONS") {
+        server.max_connections = n.parse().context("TOGUNA_MAX_CONNECTIONS must be a whole number")?;
+    }
+    Ok(server)
+}
+
+fn login_from_env() -> anyhow::Result<crate::domain::login::Throttle> {
+    let mut login = crate::domain::login::Throttle::default();
+    if let Some(n) = var("TOGUNA_LOGIN_FREE_FAILURES") {
+        login.free_failures = n.parse().context("TOGUNA_LOGIN_FREE_FAILURES must be a whole number")?;
+    }
+    if let Some(s) = seconds("TOGUNA_LOGIN_MAX_WAIT_SECONDS")? {
+        login.max_delay = s;
+    }
+    Ok(login)
+}
+
+/// A positive number of seconds, fractions allowed.
+fn seconds(name: &str) -> anyhow::Result<Option<std::time::Duration>> {
+    let Some(raw) = var(name) else {
+        return Ok(None);
+    };
+    let value: f64 = raw
+        .parse()
+        .with_context(|| format!("{name} must be a number of seconds"))?;
+    anyhow::ensure!(
+        value.is_finite() && value > 0.0,
+        "{name} must be a positive number of seconds"
+    );
+    Ok(Some(std::time::Duration::from_secs_f64(value)))
 }
 
 fn var(name: &str) -> Option<String> {

@@ -140,7 +140,7 @@ impl AppError {
             AppError::NotFound => "error.not_found",
             AppError::Conflict(key) => key,
             AppError::RateLimited => "error.rate_limited",
-            AppError::PayloadTooLarge => "api.too_large",
+            AppError::PayloadTooLarge => "error.payload_too_large",
             AppError::MethodNotAllowed => "api.method_not_allowed",
             AppError::Database(_) | AppError::Internal(_) => "error.internal",
         }

@@ -82,6 +82,10 @@ macro_rules! catalog_files {
             ("review", include_str!(concat!("../locales/", $lang, "/review.toml"))),
             ("api", include_str!(concat!("../locales/", $lang, "/api.toml"))),
             ("input", include_str!(concat!("../locales/", $lang, "/input.toml"))),
+            (
+                "security",
+                include_str!(concat!("../locales/", $lang, "/security.toml")),
+            ),
         ]
     };
 }

@@ -10,9 +10,9 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod mail;
+pub mod server;
 pub mod web;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -83,6 +83,7 @@ pub fn app(state: AppState) -> Router {
             tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(middleware::from_fn(web::security_headers::add))
         .with_state(state)
 }
 
@@ -118,8 +119,8 @@ pub async fn serve(
             stop_worker.clone(),
         )
     });
-    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    let limits = state.settings.server.clone();
+    let served = server::run(listener, app(state), limits, shutdown).await;
     // The worker finishes the message in hand; unsent ones stay queued for the next start.
     if let Some(worker) = worker {
         stop_worker.notify_one();

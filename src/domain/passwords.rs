@@ -6,14 +6,37 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use crate::error::{AppError, FieldErrors};
 
 pub const MIN_LENGTH: usize = 10;
+/// zxcvbn's "safely unguessable" (about 10^8 guesses or more): the most common passwords,
+/// keyboard walks, dates and names with digits score lower.
+const MIN_SCORE: zxcvbn::Score = zxcvbn::Score::Three;
 
-/// Checks the length rule; the field is named so the form can point at it.
-pub fn check_strength(password: &str, field: &str) -> Result<(), AppError> {
+/// Refuses passwords that are too short, blank, one repeated character or easy to guess.
+///
+/// `related` are the account's own words (address, name), which a guesser tries first.
+/// The field is named so the form can point at it.
+pub fn check_strength(password: &str, field: &str, related: &[&str]) -> Result<(), AppError> {
     let mut errors = FieldErrors::new();
-    if password.chars().count() < MIN_LENGTH {
+    let mut chars = password.chars();
+    let first = chars.next();
+    if password.trim().is_empty() && first.is_some() {
+        errors.add(field, "validation.password_blank");
+    } else if first.is_some_and(|first| chars.all(|c| c == first)) {
+        errors.add(field, "validation.password_repeated");
+    } else if password.chars().count() < MIN_LENGTH {
         errors.add(field, "validation.password_too_short");
+    } else if zxcvbn::zxcvbn(password, &own_words(related)).score() < MIN_SCORE {
+        errors.add(field, "validation.password_common");
     }
     errors.into_result(())
+}
+
+/// zxcvbn matches whole inputs, so "Awa Coulibaly" and "awa.coulibaly@…" are given word by word too.
+fn own_words<'a>(related: &[&'a str]) -> Vec<&'a str> {
+    let words = related
+        .iter()
+        .flat_map(|text| text.split(|c: char| !c.is_alphanumeric()))
+        .filter(|word| word.chars().count() >= 3);
+    related.iter().copied().chain(words).collect()
 }
 
 pub async fn hash(password: &str) -> Result<String, AppError> {
@@ -56,5 +79,43 @@ mod tests {
         assert!(verify("correct horse battery", &hashed).await);
         assert!(!verify("wrong horse battery", &hashed).await);
         assert!(!verify("anything", DUMMY_HASH).await);
+    }
+
+    fn refusal(password: &str) -> Option<String> {
+        match check_strength(password, "password", &["awa.coulibaly@example.org", "Awa Coulibaly"]) {
+            Ok(()) => None,
+            Err(AppError::Validation(errors)) => errors.get("password").map(str::to_string),
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn blank_repeated_and_common_passwords_are_refused_with_the_reason() {
+        assert_eq!(refusal("            ").as_deref(), Some("validation.password_blank"));
+        assert_eq!(refusal("aaaaaaaaaaaa").as_deref(), Some("validation.password_repeated"));
+        assert_eq!(refusal("court").as_deref(), Some("validation.password_too_short"));
+        for common in [
+            "password123",
+            "1234567890",
+            "azertyuiop",
+            "qwertyuiop",
+            "motdepasse1",
+            "awa.coulibaly@example.org",
+        ] {
+            assert_eq!(
+                refusal(common).as_deref(),
+                Some("validation.password_common"),
+                "{common}"
+            );
+        }
+        for fine in [
+            "un mot de passe sûr",
+            "un mot de passe long",
+            "correct horse battery",
+            "Kayes, la restitution de 2026",
+            "a long passphrase",
+        ] {
+            assert_eq!(refusal(fine), None, "{fine}");
+        }
     }
 }

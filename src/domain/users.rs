@@ -115,7 +115,9 @@ impl NewUser {
         if role.is_none() {
             errors.add("role", "validation.role");
         }
-        if let Err(AppError::Validation(more)) = passwords::check_strength(&self.password, "password") {
+        if let Err(AppError::Validation(more)) =
+            passwords::check_strength(&self.password, "password", &[&self.email, &self.name])
+        {
             for (field, key) in more.0 {
                 errors.add(&field, &key);
             }
@@ -279,7 +281,9 @@ pub async fn change_password(
     if !passwords::verify(current, &existing.password_hash).await {
         errors.add("current_password", "profile.wrong_password");
     }
-    if let Err(AppError::Validation(more)) = passwords::check_strength(new, "new_password") {
+    if let Err(AppError::Validation(more)) =
+        passwords::check_strength(new, "new_password", &[&existing.email, &existing.name])
+    {
         for (field, key) in more.0 {
             errors.add(&field, &key);
         }

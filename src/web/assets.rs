@@ -28,11 +28,19 @@ const SCRIPTS: &[(&str, &str)] = &[
     ("checkin.js", include_str!("../../static/js/checkin.js")),
     ("notes.js", include_str!("../../static/js/notes.js")),
     ("import.js", include_str!("../../static/js/import.js")),
+    ("headcount.js", include_str!("../../static/js/headcount.js")),
+    ("progress.js", include_str!("../../static/js/progress.js")),
+    ("print.js", include_str!("../../static/js/print.js")),
 ];
+
+/// Stylesheets of pages that do not use the site layout (printed letters).
+const STYLESHEETS: &[(&str, &str)] = &[("letters.css", include_str!("../../static/css/letters.css"))];
 
 async fn asset(Path(file): Path<String>) -> Response {
     let (content_type, body) = if file == "app.css" {
         ("text/css; charset=utf-8", STYLESHEET)
+    } else if let Some((_, body)) = STYLESHEETS.iter().find(|(name, _)| *name == file) {
+        ("text/css; charset=utf-8", *body)
     } else if let Some((_, body)) = SCRIPTS.iter().find(|(name, _)| *name == file) {
         ("text/javascript; charset=utf-8", *body)
     } else {

@@ -4,7 +4,8 @@ use std::net::SocketAddr;
 
 use askama::Template;
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -13,11 +14,13 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::domain::login::{self, SignIn};
+use crate::domain::sessions;
 use crate::domain::users::{self, NewUser, User};
-use crate::domain::{login, sessions};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::i18n::Lang;
-use crate::web::auth_extract::{MaybeUser, SESSION_COOKIE};
+use crate::web::auth_extract::{MaybeUser, session_cookie_name};
+use crate::web::csrf::fresh_visitor_cookie;
 use crate::web::errors::render;
 use crate::web::forms::{FormErrors, safe_next};
 use crate::web::page::{LANG_COOKIE, Page, flash_redirect};
@@ -100,7 +103,7 @@ struct LoginPage {
     page: Page,
     email: String,
     next: String,
-    failure: Option<&'static str>,
+    failure: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -119,7 +122,7 @@ async fn show_login(
         return Ok(Redirect::to("/setup").into_response());
     }
     if current.is_some() {
-        return Ok(Redirect::to(safe_next(&query.next)).into_response());
+        return Ok(Redirect::to(&safe_next(&query.next)).into_response());
     }
     Ok(render(&LoginPage {
         page,
@@ -144,38 +147,54 @@ async fn log_in(
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
-    let outcome = login::authenticate(&state.db, &form.email, &form.password, &peer.ip().to_string()).await;
-    let (status, failure) = match outcome {
-        Ok(user) => {
+    let ip = peer.ip().to_string();
+    let outcome = login::authenticate(&state.db, &state.settings.login, &form.email, &form.password, &ip).await?;
+    let (status, failure, wait) = match outcome {
+        SignIn::Welcome(user) => {
             let jar = start_session(&state, jar, &user).await?;
-            return Ok((jar, Redirect::to(safe_next(&form.next))).into_response());
+            return Ok((jar, Redirect::to(&safe_next(&form.next))).into_response());
         }
-        Err(AppError::Validation(_)) => (StatusCode::UNAUTHORIZED, "login.failed"),
-        Err(AppError::RateLimited) => (StatusCode::TOO_MANY_REQUESTS, "error.rate_limited"),
-        Err(other) => return Err(other),
+        SignIn::Refused => (StatusCode::UNAUTHORIZED, page.t("login.failed").to_string(), None),
+        SignIn::Wait(wait) => {
+            // Whole seconds, rounded up, so a client that waits as told is not refused again.
+            let seconds = wait.as_millis().div_ceil(1000).max(1);
+            let text = page.lang.tf("login.wait", &[("seconds", &seconds)]);
+            (StatusCode::TOO_MANY_REQUESTS, text, Some(seconds))
+        }
     };
-    let failure = Some(page.t(failure));
     let mut response = render(&LoginPage {
         page,
         email: form.email,
         next: form.next,
-        failure,
+        failure: Some(failure),
     });
     *response.status_mut() = status;
+    if let Some(seconds) = wait
+        && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+    {
+        response.headers_mut().insert(RETRY_AFTER, value);
+    }
     Ok(response)
 }
 
-/// Opens a session and sets its cookie, with the user's language when they chose one.
+/// Opens a new session and sets its cookie, with the user's language when they chose one.
+///
+/// A session the browser already had is ended, so a session id planted before sign-in (or
+/// another account's) never becomes the signed-in one; the visitor CSRF cookie is replaced too.
 async fn start_session(state: &AppState, jar: CookieJar, user: &User) -> AppResult<CookieJar> {
+    let name = session_cookie_name(&state.settings);
+    if let Some(previous) = jar.get(name) {
+        sessions::delete(&state.db, previous.value()).await?;
+    }
     let secret = sessions::create(&state.db, user.id).await?;
-    let session = Cookie::build((SESSION_COOKIE, secret))
+    let session = Cookie::build((name, secret))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(state.settings.secure_cookies())
         .max_age(time::Duration::days(30))
         .build();
-    let jar = jar.add(session);
+    let jar = jar.add(session).add(fresh_visitor_cookie(&state.settings));
     Ok(match user.language {
         Some(lang) => jar.add(lang_cookie(lang)),
         None => jar,
@@ -191,10 +210,13 @@ pub fn lang_cookie(lang: Lang) -> Cookie<'static> {
 }
 
 async fn log_out(State(state): State<AppState>, jar: CookieJar) -> AppResult<Response> {
-    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+    let name = session_cookie_name(&state.settings);
+    if let Some(cookie) = jar.get(name) {
         sessions::delete(&state.db, cookie.value()).await?;
     }
-    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    // A `__Host-` cookie is only removed by a Set-Cookie with the same Secure flag.
+    let removal = Cookie::build(name).path("/").secure(state.settings.secure_cookies());
+    let jar = jar.remove(removal).add(fresh_visitor_cookie(&state.settings));
     Ok(flash_redirect(jar, "info", "login.signed_out", "/login"))
 }
 
@@ -218,5 +240,5 @@ async fn switch_language(
     if let Some(current) = current {
         users::set_language(&state.db, current.user.id, lang).await?;
     }
-    Ok((jar.add(lang_cookie(lang)), Redirect::to(safe_next(&form.next))).into_response())
+    Ok((jar.add(lang_cookie(lang)), Redirect::to(&safe_next(&form.next))).into_response())
 }

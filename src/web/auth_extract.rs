@@ -12,7 +12,14 @@ use crate::domain::users::{Role, User};
 use crate::domain::{api_tokens, sessions};
 use crate::error::AppError;
 
-pub const SESSION_COOKIE: &str = "toguna_session";
+/// `__Host-` under HTTPS: Secure, Path=/ and no Domain, so no sibling site can plant or overwrite it.
+pub fn session_cookie_name(settings: &crate::config::Settings) -> &'static str {
+    if settings.secure_cookies() {
+        "__Host-toguna_session"
+    } else {
+        "toguna_session"
+    }
+}
 
 /// The signed-in caller, and the session secret when they came with a cookie.
 #[derive(Clone, Debug)]
@@ -65,7 +72,10 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>,
         return Ok(None);
     }
     let jar = CookieJar::from_headers(&parts.headers);
-    let Some(secret) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) else {
+    let Some(secret) = jar
+        .get(session_cookie_name(&state.settings))
+        .map(|c| c.value().to_string())
+    else {
         return Ok(None);
     };
     let user = sessions::user_for(&state.db, &secret).await?;

@@ -68,12 +68,35 @@ pub fn pager_prefix(filter: String) -> String {
     }
 }
 
-/// Only same-site paths are followed after sign-in, never another host.
-pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next
-    } else {
-        "/"
+/// Only a path of this site is followed after sign-in, never another host; anything else goes home.
+///
+/// Browsers drop tabs and line ends from URLs and read a backslash as `/`, so `/\t/evil.example`
+/// is `//evil.example` to them: such characters are refused outright, then what is left must
+/// resolve, against a placeholder origin, to a path on that same origin. The answer is the
+/// URL crate's serialization, percent-encoded, so it is always a valid `Location` header.
+pub fn safe_next(next: &str) -> String {
+    const HOME: &str = "/";
+    let suspicious = |c: char| c.is_control() || c.is_whitespace() || c == '\\';
+    if !next.starts_with('/') || next.starts_with("//") || next.chars().any(suspicious) {
+        return HOME.into();
+    }
+    let Ok(base) = url::Url::parse("http://toguna.invalid/") else {
+        return HOME.into();
+    };
+    match base.join(next) {
+        Ok(joined) if joined.origin() == base.origin() && joined.username().is_empty() => {
+            let mut local = joined.path().to_string();
+            if let Some(query) = joined.query() {
+                local.push('?');
+                local.push_str(query);
+            }
+            if let Some(fragment) = joined.fragment() {
+                local.push('#');
+                local.push_str(fragment);
+            }
+            local
+        }
+        _ => HOME.into(),
     }
 }
 
@@ -95,7 +118,21 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed() {
         assert_eq!(safe_next("/venues?page=2"), "/venues?page=2");
-        assert_eq!(safe_next("//evil.example"), "/");
-        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/événements"), "/%C3%A9v%C3%A9nements");
+        for hostile in [
+            "//evil.example",
+            "https://evil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "/\r\n/evil.example",
+            "/\nSet-Cookie: x=1",
+            "\t//evil.example",
+            "/\u{3000}/evil.example",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert_eq!(safe_next(hostile), "/", "{hostile:?}");
+        }
     }
 }

@@ -22,6 +22,7 @@ pub mod profile;
 pub mod reports;
 pub mod review;
 pub mod rsvp;
+pub mod security_headers;
 pub mod venues;
 
 use axum::Router;

@@ -73,6 +73,6 @@ async fn a_21_mb_upload_in_the_browser_gets_a_413_page_and_stores_nothing() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let html = response.text().await.unwrap();
-    assert!(html.contains("The request body is too large."), "{html}");
+    assert!(html.contains("What was sent is too large."), "{html}");
     assert_eq!(app.count(actor::Entity).await, 0);
 }

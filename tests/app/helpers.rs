@@ -75,6 +75,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         run_worker: true,
         regions: Default::default(),
         import_max_rows: toguna::domain::actors::csv_io::DEFAULT_MAX_ROWS,
+        server: toguna::server::ServerSettings::default(),
+        login: toguna::domain::login::Throttle::default(),
     };
     let mut settings = settings;
     configure(&mut settings);
@@ -99,7 +101,10 @@ impl TestApp {
         let port = listener.local_addr().expect("local address").port();
         self.browser.address = format!("http://127.0.0.1:{port}");
         let mut settings = self.settings.clone();
-        settings.base_url = self.browser.address.clone();
+        // A story may pose as a deployment behind HTTPS; the others link to the test server itself.
+        if settings.base_url.is_empty() {
+            settings.base_url = self.browser.address.clone();
+        }
         let mut state = toguna::prepare(settings).await.expect("app starts");
         let counter = self.queries.clone();
         state.db.set_metric_callback(move |_| {
@@ -589,4 +594,114 @@ pub fn attrs(html: &str, selector: &str, attribute: &str) -> Vec<String> {
         .select(&selector)
         .filter_map(|e| e.value().attr(attribute).map(str::to_string))
         .collect()
+}
+
+/// Cookies kept by hand, for stories that forge what a browser would not send on its own
+/// (an attacker's cookie beside a victim's session, an old session id).
+#[derive(Clone, Debug, Default)]
+pub struct HandJar(pub std::collections::BTreeMap<String, String>);
+
+impl HandJar {
+    /// Takes in the cookies a response sets, and drops those it clears.
+    pub fn absorb(&mut self, response: &Response) {
+        for (name, value, attributes) in set_cookies(response) {
+            if attributes.to_ascii_lowercase().contains("max-age=0") {
+                self.0.remove(&name);
+            } else {
+                self.0.insert(name, value);
+            }
+        }
+    }
+
+    /// The value of the one cookie whose name ends with `suffix` (`toguna_session`, with or without prefix).
+    pub fn ending_with(&self, suffix: &str) -> Option<(&str, &str)> {
+        self.0
+            .iter()
+            .find(|(name, _)| name.ends_with(suffix))
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    pub fn header(&self) -> String {
+        self.0
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// Every `Set-Cookie` of a response as (name, value, the attributes after the value).
+pub fn set_cookies(response: &Response) -> Vec<(String, String, String)> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|line| {
+            let (pair, attributes) = line.split_once(';').unwrap_or((line, ""));
+            let (name, value) = pair.split_once('=')?;
+            Some((
+                name.trim().to_string(),
+                value.trim().to_string(),
+                attributes.trim().to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// The CSRF token a page carries in its `<meta name="csrf-token">`.
+pub fn meta_csrf(html: &str) -> String {
+    let document = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse(r#"meta[name="csrf-token"]"#).expect("valid selector");
+    document
+        .select(&selector)
+        .next()
+        .and_then(|m| m.value().attr("content"))
+        .map(str::to_string)
+        .expect("page carries a CSRF token")
+}
+
+impl TestApp {
+    /// A GET without a cookie store: only the cookies of `jar`, whose new cookies are taken in.
+    pub async fn get_by_hand(&self, path: &str, jar: &mut HandJar) -> Response {
+        let response = Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .expect("HTTP client")
+            .get(self.url(path))
+            .header(reqwest::header::COOKIE, jar.header())
+            .send()
+            .await
+            .expect("GET");
+        jar.absorb(&response);
+        response
+    }
+
+    /// A form POST without a cookie store, with exactly these cookies and fields.
+    pub async fn post_by_hand(&self, path: &str, jar: &mut HandJar, fields: &[(&str, &str)]) -> Response {
+        let response = Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .expect("HTTP client")
+            .post(self.url(path))
+            .header(reqwest::header::COOKIE, jar.header())
+            .form(fields)
+            .send()
+            .await
+            .expect("POST");
+        jar.absorb(&response);
+        response
+    }
+
+    /// Signs in from an empty jar the way a browser does; the jar then holds the session.
+    pub async fn sign_in_by_hand(&self, email: &str, jar: &mut HandJar) -> Response {
+        let page = self.get_by_hand("/login", jar).await;
+        let token = meta_csrf(&page.text().await.expect("login page"));
+        self.post_by_hand(
+            "/login",
+            jar,
+            &[("csrf_token", &token), ("email", email), ("password", PASSWORD)],
+        )
+        .await
+    }
 }

@@ -76,3 +76,105 @@ async fn setup_with_a_short_password_names_the_field_and_creates_nothing() {
     assert_eq!(app.count(user::Entity).await, 0);
     assert_eq!(location(&app.get("/").await), "/setup", "setup is still offered");
 }
+
+#[tokio::test]
+async fn blank_repeated_and_common_passwords_are_refused_wherever_a_password_is_set() {
+    let app = spawn_app().await;
+    let cases = [
+        ("            ", "Le mot de passe ne peut pas être fait que d'espaces."),
+        (
+            "aaaaaaaaaaaaaaaa",
+            "Le mot de passe ne peut pas être un seul caractère répété.",
+        ),
+        ("azertyuiop", "Ce mot de passe est parmi les plus courants"),
+        ("password123", "Ce mot de passe est parmi les plus courants"),
+    ];
+    for (password, says) in cases {
+        let response = app
+            .submit(
+                "/setup",
+                "/setup",
+                &[
+                    ("name", "Awa Coulibaly"),
+                    ("email", "awa@example.org"),
+                    ("password", password),
+                    ("password_confirm", password),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{password:?}");
+        let shown = texts(&response.text().await.unwrap(), "#password-error").join(" ");
+        assert!(shown.starts_with(says), "{password:?}: {shown}");
+    }
+    assert_eq!(app.count(user::Entity).await, 0, "setup created nothing");
+
+    // An admin adding an account, and anyone changing their own password, meet the same rules.
+    app.login_as("admin").await;
+    let added = app
+        .submit(
+            "/admin/users",
+            "/admin/users",
+            &[
+                ("name", "Moussa"),
+                ("email", "moussa@example.org"),
+                ("role", "viewer"),
+                ("password", "1234567890"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(added.text().await.unwrap().contains("parmi les plus courants"));
+    let changed = app
+        .submit(
+            "/profile",
+            "/profile/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "qwertyuiop"),
+                ("new_password_confirm", "qwertyuiop"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let shown = texts(&changed.text().await.unwrap(), "#new_password-error").join(" ");
+    assert!(shown.contains("parmi les plus courants"), "{shown}");
+    assert_eq!(app.count(user::Entity).await, 1, "only the admin exists");
+    assert_eq!(
+        app.new_browser().login("admin@example.org", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn the_command_line_refuses_a_common_password_and_says_why() {
+    let app = spawn_app().await;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_toguna"))
+        .args([
+            "user",
+            "add",
+            "--email",
+            "awa@example.org",
+            "--name",
+            "Awa",
+            "--role",
+            "admin",
+        ])
+        .env("DATABASE_URL", app.database_url())
+        .env("TOGUNA_DATA_DIR", app.outbox_dir().parent().unwrap())
+        .env("LANG", "C")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("toguna runs");
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"password123\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("password") && stderr.contains("most common"),
+        "{stderr}"
+    );
+    assert_eq!(app.count(user::Entity).await, 0);
+}
