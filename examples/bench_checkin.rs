@@ -40,6 +40,7 @@ async fn main() -> anyhow::Result<()> {
         data_dir: scratch.dir.path().to_path_buf(),
         outbox: OutboxSettings::default(),
         run_worker: false,
+        inbound: Default::default(),
     };
     let state = toguna::prepare(settings.clone()).await?;
     let db = state.db.clone();

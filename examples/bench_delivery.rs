@@ -38,6 +38,7 @@ async fn main() -> anyhow::Result<()> {
             ..OutboxSettings::default()
         },
         run_worker: false,
+        inbound: Default::default(),
     };
     let state = toguna::prepare(settings.clone()).await?;
     let db = &state.db;

@@ -188,6 +188,7 @@ async fn main() -> anyhow::Result<()> {
         data_dir: scratch.dir.path().to_path_buf(),
         outbox: Default::default(),
         run_worker: false,
+        inbound: Default::default(),
     };
     let state = toguna::prepare(settings).await?;
     let db = state.db.clone();

@@ -18,6 +18,9 @@ pub struct Settings {
     pub outbox: crate::mail::outbox::OutboxSettings,
     /// Whether this process runs the outbox worker (`TOGUNA_WORKER=off` for web-only processes).
     pub run_worker: bool,
+    /// The inbound mailbox (calendar replies): `TOGUNA_IMAP_URL`, `TOGUNA_IMAP_POLL_SECONDS`,
+    /// `TOGUNA_REPLY_PLUS_ADDRESSING`.
+    pub inbound: crate::mail::inbound::InboundSettings,
 }
 
 impl Settings {
@@ -48,6 +51,7 @@ impl Settings {
             data_dir,
             outbox: outbox_from_env()?,
             run_worker: var("TOGUNA_WORKER").is_none_or(|v| v != "off"),
+            inbound: inbound_from_env()?,
         })
     }
 
@@ -81,6 +85,22 @@ fn outbox_from_env() -> anyhow::Result<crate::mail::outbox::OutboxSettings> {
             std::time::Duration::from_secs_f64(n.parse().context("TOGUNA_MAIL_LEASE_SECONDS must be a number")?);
     }
     Ok(outbox)
+}
+
+fn inbound_from_env() -> anyhow::Result<crate::mail::inbound::InboundSettings> {
+    let mut inbound = crate::mail::inbound::InboundSettings::default();
+    if let Some(url) = var("TOGUNA_IMAP_URL") {
+        inbound.url = Some(crate::mail::inbound::ImapUrl::parse(&url)?);
+    }
+    if let Some(n) = var("TOGUNA_IMAP_POLL_SECONDS") {
+        let seconds: f64 = n.parse().context("TOGUNA_IMAP_POLL_SECONDS must be a number")?;
+        anyhow::ensure!(seconds > 0.0, "TOGUNA_IMAP_POLL_SECONDS must be more than 0");
+        inbound.poll = std::time::Duration::from_secs_f64(seconds);
+    }
+    if let Some(v) = var("TOGUNA_REPLY_PLUS_ADDRESSING") {
+        inbound.plus_addressing = !matches!(v.to_ascii_lowercase().as_str(), "off" | "false" | "0" | "no");
+    }
+    Ok(inbound)
 }
 
 fn var(name: &str) -> Option<String> {

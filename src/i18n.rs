@@ -80,6 +80,7 @@ macro_rules! catalog_files {
             ("debates", include_str!(concat!("../locales/", $lang, "/debates.toml"))),
             ("reports", include_str!(concat!("../locales/", $lang, "/reports.toml"))),
             ("review", include_str!(concat!("../locales/", $lang, "/review.toml"))),
+            ("inbound", include_str!(concat!("../locales/", $lang, "/inbound.toml"))),
         ]
     };
 }

@@ -114,12 +114,28 @@ pub async fn serve(
         let reminders = state.mail_context(None).ok();
         tokio::spawn(worker.run(state.outbox_wake.clone(), stop_worker.clone(), reminders))
     });
+    let stop_inbound = Arc::new(tokio::sync::Notify::new());
+    let inbound = (state.settings.run_worker)
+        .then(|| state.settings.inbound.url.clone())
+        .flatten()
+        .map(|url| {
+            let (db, secret, poll) = (
+                state.db.clone(),
+                state.settings.secret.clone(),
+                state.settings.inbound.poll,
+            );
+            tokio::spawn(mail::inbound::run(db, secret, url, poll, stop_inbound.clone()))
+        });
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     // The worker finishes the message in hand; unsent ones stay queued for the next start.
     if let Some(worker) = worker {
         stop_worker.notify_one();
         let _ = worker.await;
+    }
+    if let Some(inbound) = inbound {
+        stop_inbound.notify_one();
+        let _ = inbound.await;
     }
     served
 }

@@ -7,6 +7,7 @@ pub mod calendar_feed;
 pub mod debates;
 pub mod events;
 pub mod guests;
+pub mod inbound_mail;
 pub mod invitations;
 pub mod login;
 pub mod paging;

@@ -73,6 +73,10 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         data_dir: data_dir.path().to_path_buf(),
         outbox: test_outbox_settings(),
         run_worker: true,
+        inbound: toguna::mail::inbound::InboundSettings {
+            poll: std::time::Duration::from_secs(1),
+            ..Default::default()
+        },
     };
     let mut settings = settings;
     configure(&mut settings);
@@ -119,6 +123,18 @@ impl TestApp {
             let _ = stop.send(());
             handle.await.expect("server stops cleanly");
         }
+        self.start().await;
+    }
+
+    /// Stops the server as SIGTERM would; `start_server` brings it back on the same database.
+    pub async fn stop_server(&mut self) {
+        if let Some((stop, handle)) = self.server.take() {
+            let _ = stop.send(());
+            handle.await.expect("server stops cleanly");
+        }
+    }
+
+    pub async fn start_server(&mut self) {
         self.start().await;
     }
 

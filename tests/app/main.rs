@@ -1,7 +1,9 @@
 //! End-to-end stories: the app runs on a random port against a real database.
 
+mod dovecot;
 mod helpers;
 mod mailbox;
+mod reply_shapes;
 
 mod actors;
 mod api_auth;
@@ -13,6 +15,7 @@ mod debates;
 mod delivery;
 mod demo;
 mod events;
+mod inbound;
 mod invitations;
 mod language;
 mod login;
