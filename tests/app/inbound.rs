@@ -13,14 +13,16 @@ use crate::mailbox::wait_for_files;
 use crate::reply_shapes::{self, Answer, Received};
 
 /// A scheduled workshop whose invitations went out, with the app reading the Dovecot inbox.
-struct Story {
+pub struct Story {
     app: TestApp,
     dovecot: Dovecot,
     campaign: Campaign,
     /// What Awa's and Aïssata's calendars received.
-    awa: Received,
+    pub awa: Received,
     aissata: Received,
     awa_rsvp: String,
+    /// The Message-ID of Awa's invitation, which bounces refer to.
+    pub awa_message_id: String,
 }
 
 async fn story_with(plus_addressing: bool) -> Option<Story> {
@@ -40,19 +42,23 @@ async fn story_with(plus_addressing: bool) -> Option<Story> {
         awa: Received::from(awa),
         aissata: Received::from(mail_to("aissata.ndiaye@example.org")),
         awa_rsvp: awa.rsvp_path(),
+        awa_message_id: mail_parser::MessageParser::default()
+            .parse(&awa.raw)
+            .and_then(|m| m.message_id().map(|id| format!("<{id}>")))
+            .expect("the invitation has a Message-ID"),
         app,
         dovecot,
         campaign,
     })
 }
 
-async fn story() -> Option<Story> {
+pub async fn story() -> Option<Story> {
     story_with(true).await
 }
 
 impl Story {
     /// Awa's line of the guest list, as the API shows it to the organizer.
-    async fn awa_answer(&self) -> Value {
+    pub async fn awa_answer(&self) -> Value {
         let path = format!("/api/v1/events/{}/invitations", self.campaign.event_id);
         let list: Value = self
             .app
@@ -69,13 +75,13 @@ impl Story {
     }
 
     /// The event page as the organizer sees it.
-    async fn event_page(&self) -> String {
+    pub async fn event_page(&self) -> String {
         let (organizer, _) = self.app.browser_as("organizer").await;
         let path = format!("/events/{}", self.campaign.event_id);
         organizer.get_in(&path, "en").await.text().await.expect("event page")
     }
 
-    async fn stored_messages(&self) -> Vec<inbound_message::Model> {
+    pub async fn stored_messages(&self) -> Vec<inbound_message::Model> {
         inbound_message::Entity::find()
             .all(&self.app.db)
             .await
@@ -93,7 +99,7 @@ impl Story {
     }
 
     /// Delivers and waits until the app has handled (flagged) `n` messages in all.
-    async fn deliver_and_wait(&self, message: Vec<u8>, n: usize) {
+    pub async fn deliver_and_wait(&self, message: Vec<u8>, n: usize) {
         self.dovecot.deliver(&message).await;
         self.dovecot.wait_done(n).await;
     }

@@ -8,6 +8,7 @@ mod reply_shapes;
 mod actors;
 mod api_auth;
 mod attendance_stats;
+mod bounces;
 mod browser;
 mod checkin;
 mod csrf;

@@ -1,6 +1,7 @@
 //! Mail that arrives in the inbound mailbox: calendar replies are applied to invitations when
 //! they prove which one they answer; the rest is recorded for a person to look at.
 
+mod bounces;
 pub mod position;
 mod replies;
 pub mod tags;
@@ -29,6 +30,8 @@ pub struct InboundMessage {
     /// An out-of-office or other automatic answer (`Auto-Submitted`, `X-Autoreply`…).
     pub auto_reply: bool,
     pub calendar: Option<CalendarReply>,
+    /// A delivery status notification for a message the outbox sent.
+    pub bounce: Option<Bounce>,
     /// Why a part that should have been read could not be (a calendar that does not parse).
     pub unreadable: Option<String>,
 }
@@ -57,6 +60,17 @@ pub struct ReplyAttendee {
     pub delegated: bool,
     /// Gmail's `X-RESPONSE-COMMENT`.
     pub comment: String,
+}
+
+/// What a delivery status notification says about one message Toguna sent.
+#[derive(Clone, Debug, Default)]
+pub struct Bounce {
+    /// The Message-ID of the message that bounced, `<…>`, as the outbox keeps it.
+    pub original_message_id: String,
+    /// `5.1.1`, `4.4.1`…
+    pub status: String,
+    /// The remote server's words, without the `smtp;` prefix.
+    pub diagnostic: String,
 }
 
 /// What the mail reader does with the message in the mailbox afterwards.
@@ -102,6 +116,9 @@ pub async fn receive(db: &DatabaseConnection, secret: &[u8], message: &InboundMe
         verdict
     } else if let Some(reply) = &message.calendar {
         replies::judge(&txn, secret, message, reply).await?
+    } else if let Some(bounce) = &message.bounce {
+        // Before the auto-reply test: DSNs carry `Auto-Submitted` too.
+        bounces::judge(&txn, bounce).await?
     } else if message.auto_reply {
         Verdict::new("auto_reply", "ignored", "inbound.reason.auto_reply")
     } else {
@@ -134,10 +151,12 @@ pub async fn receive(db: &DatabaseConnection, secret: &[u8], message: &InboundMe
             _ => Err(err.into()),
         };
     }
-    if verdict.outcome == "applied"
-        && let Some(reply) = &message.calendar
-    {
-        replies::apply(&txn, reply, verdict.invitation_id).await?;
+    if verdict.outcome == "applied" {
+        if let Some(reply) = &message.calendar {
+            replies::apply(&txn, reply, verdict.invitation_id).await?;
+        } else if let Some(bounce) = &message.bounce {
+            bounces::apply(&txn, bounce).await?;
+        }
     }
     txn.commit().await?;
     tracing::info!(

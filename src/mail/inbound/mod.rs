@@ -2,6 +2,7 @@
 //! and handed to the domain, flagged once handled, never deleted.
 
 mod connection;
+mod dsn;
 pub mod parse;
 pub mod url;
 

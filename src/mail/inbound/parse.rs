@@ -26,6 +26,7 @@ pub fn parse(raw: &[u8]) -> Option<InboundMessage> {
             .to_string(),
         subject: message.subject().unwrap_or_default().to_string(),
         auto_reply: is_auto_reply(&message),
+        bounce: super::dsn::read(&message),
         ..Default::default()
     };
     for list in [message.to(), message.cc()].into_iter().flatten() {
