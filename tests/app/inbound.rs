@@ -337,3 +337,41 @@ async fn without_plus_addressing_a_reply_must_come_from_the_guests_own_address()
         .await;
     assert_eq!(s.awa_answer().await["response"], "accepted");
 }
+
+#[tokio::test]
+async fn a_calendar_that_does_not_parse_is_left_in_the_mailbox_and_listed_for_the_admin() {
+    let Some(s) = story().await else { return };
+    let broken = format!(
+        "From: awa.coulibaly@example.org\r\nTo: {}\r\nSubject: Re: invitation\r\nMessage-ID: <{}@example.org>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: text/calendar; method=REPLY; charset=utf-8\r\n\r\n\
+         BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID {}\r\n",
+        s.awa.organizer,
+        uuid::Uuid::new_v4().simple(),
+        s.awa.uid
+    );
+    s.dovecot.deliver(broken.as_bytes()).await;
+    let mut stored = Vec::new();
+    for _ in 0..300 {
+        stored = s.stored_messages().await;
+        if !stored.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!((stored.len(), stored[0].outcome.as_str()), (1, "unreadable"));
+    assert_eq!(s.awa_answer().await["response"], "none");
+    let flags = s.dovecot.flags().await;
+    assert_eq!(flags.len(), 1, "never deleted");
+    assert!(!is_done(&flags[0].1), "left for a person: {flags:?}");
+    let (admin, _) = s.app.browser_as("admin").await;
+    let page = admin
+        .get_in("/admin/inbound", "en")
+        .await
+        .text()
+        .await
+        .expect("admin page");
+    assert!(
+        texts(&page, "td.reason").join(" ").contains("could not be read"),
+        "{page}"
+    );
+}

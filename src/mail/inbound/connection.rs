@@ -45,7 +45,7 @@ pub async fn open(url: &ImapUrl) -> anyhow::Result<ImapSession> {
     stream
         .login(&url.user, &url.password)
         .await
-        .map_err(|(err, _)| anyhow::anyhow!("IMAP login refused for {}: {err}", url.label()))
+        .map_err(|(err, _)| anyhow::anyhow!("IMAP login refused by {}: {err}", url.host))
 }
 
 async fn greeted(stream: Stream) -> anyhow::Result<Client<Stream>> {

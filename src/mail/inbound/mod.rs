@@ -42,14 +42,15 @@ impl Default for InboundSettings {
 
 /// Reads the mailbox until `stop` is notified; connection failures are logged and retried.
 pub async fn run(db: DatabaseConnection, secret: Vec<u8>, url: ImapUrl, poll: Duration, stop: Arc<Notify>) {
-    let label = url.label();
+    // The host only: the user name of a mailbox is often an email address, kept out of logs.
+    let host = url.host.clone();
     loop {
         let outcome = tokio::select! {
             outcome = session(&db, &secret, &url, poll) => outcome,
             _ = stop.notified() => return,
         };
         if let Err(err) = outcome {
-            tracing::warn!(mailbox = %label, "inbound mailbox: {err:#}");
+            tracing::warn!(host = %host, "inbound mailbox: {err:#}");
         }
         tokio::select! {
             _ = tokio::time::sleep(poll) => {}
@@ -119,7 +120,7 @@ async fn read_new(
             let disposition = match parse::parse(raw) {
                 Some(message) => inbound_mail::receive(db, secret, &message).await?,
                 None => {
-                    tracing::warn!(mailbox = %label, uid, "inbound message is not a mail message; left in the mailbox");
+                    tracing::warn!(uid, "inbound message is not a mail message; left in the mailbox");
                     Disposition::Left
                 }
             };
