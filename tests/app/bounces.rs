@@ -1,5 +1,5 @@
-//! Bounces and automatic replies read from the mailbox: a permanent failure shows on the event
-//! page with the remote server's words; a delay or an out-of-office changes nothing.
+//! Bounces, automatic and human replies read from the mailbox: a permanent failure shows on the
+//! event page with the remote server's words; a delay or an out-of-office changes nothing; a guest's note is listed for the organizer.
 
 use crate::inbound::story;
 
@@ -76,5 +76,31 @@ async fn an_out_of_office_reply_is_ignored() {
     assert_eq!(
         (stored[0].kind.as_str(), stored[0].outcome.as_str()),
         ("auto_reply", "ignored")
+    );
+}
+
+#[tokio::test]
+async fn a_guests_plain_reply_is_attached_to_her_and_listed_without_changing_the_answer() {
+    let Some(s) = story().await else { return };
+    let reply = format!(
+        "From: Awa Coulibaly <awa.coulibaly@example.org>\r\nTo: {}\r\nSubject: Re: Invitation\r\n\
+         Message-ID: <{}@example.org>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\
+         Content-Transfer-Encoding: 8bit\r\n\r\nJe serai présent avec mon adjoint.\r\n\r\n> Madame, vous êtes invitée…\r\n",
+        s.awa.organizer,
+        uuid::Uuid::new_v4().simple()
+    );
+    s.deliver_and_wait(reply.into_bytes(), 1).await;
+    assert_eq!(s.awa_answer().await["response"], "none");
+    let page = s.event_page().await;
+    let listed = crate::helpers::texts(&page, "#to-look-at tr.to-look-at").join(" | ");
+    assert!(listed.contains("Je serai présent avec mon adjoint."), "{listed}");
+    assert!(
+        !listed.contains("vous êtes invitée"),
+        "quoted text is not shown: {listed}"
+    );
+    let stored = s.stored_messages().await;
+    assert_eq!(
+        (stored[0].kind.as_str(), stored[0].invitation_id),
+        ("human_reply", Some(s.awa_invitation_id().await))
     );
 }

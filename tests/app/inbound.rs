@@ -88,6 +88,10 @@ impl Story {
             .expect("inbound rows")
     }
 
+    pub async fn awa_invitation_id(&self) -> i32 {
+        self.awa_invitation().await.id
+    }
+
     async fn awa_invitation(&self) -> invitation::Model {
         invitation::Entity::find()
             .filter(invitation::Column::EventId.eq(self.campaign.event_id as i32))

@@ -2,6 +2,7 @@
 //! they prove which one they answer; the rest is recorded for a person to look at.
 
 mod bounces;
+mod human;
 pub mod position;
 mod replies;
 pub mod tags;
@@ -29,6 +30,8 @@ pub struct InboundMessage {
     pub recipients: Vec<String>,
     /// An out-of-office or other automatic answer (`Auto-Submitted`, `X-Autoreply`…).
     pub auto_reply: bool,
+    /// The first text part, for a guest's plain reply.
+    pub text: String,
     pub calendar: Option<CalendarReply>,
     /// A delivery status notification for a message the outbox sent.
     pub bounce: Option<Bounce>,
@@ -121,6 +124,8 @@ pub async fn receive(db: &DatabaseConnection, secret: &[u8], message: &InboundMe
         bounces::judge(&txn, bounce).await?
     } else if message.auto_reply {
         Verdict::new("auto_reply", "ignored", "inbound.reason.auto_reply")
+    } else if let Some(verdict) = human::judge(&txn, secret, message).await? {
+        verdict
     } else {
         Verdict::new("other", "ignored", "inbound.reason.not_understood")
     };

@@ -27,6 +27,10 @@ pub fn parse(raw: &[u8]) -> Option<InboundMessage> {
         subject: message.subject().unwrap_or_default().to_string(),
         auto_reply: is_auto_reply(&message),
         bounce: super::dsn::read(&message),
+        text: message
+            .body_text(0)
+            .map(|t| t.chars().take(4000).collect())
+            .unwrap_or_default(),
         ..Default::default()
     };
     for list in [message.to(), message.cc()].into_iter().flatten() {
