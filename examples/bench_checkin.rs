@@ -44,6 +44,7 @@ async fn main() -> anyhow::Result<()> {
         import_max_rows: toguna::domain::actors::csv_io::DEFAULT_MAX_ROWS,
         server: toguna::server::ServerSettings::default(),
         login: toguna::domain::login::Throttle::default(),
+        inbound: Default::default(),
     };
     let state = toguna::prepare(settings.clone()).await?;
     let db = state.db.clone();

@@ -26,6 +26,9 @@ pub struct Settings {
     pub server: crate::server::ServerSettings,
     /// Growing waits after failed sign-ins.
     pub login: crate::domain::login::Throttle,
+    /// The inbound mailbox (calendar replies): `TOGUNA_IMAP_URL`, `TOGUNA_IMAP_POLL_SECONDS`,
+    /// `TOGUNA_REPLY_PLUS_ADDRESSING`.
+    pub inbound: crate::mail::inbound::InboundSettings,
 }
 
 impl Settings {
@@ -67,6 +70,7 @@ impl Settings {
             },
             server: server_from_env()?,
             login: login_from_env()?,
+            inbound: inbound_from_env()?,
         })
     }
 
@@ -154,6 +158,22 @@ fn seconds(name: &str) -> anyhow::Result<Option<std::time::Duration>> {
         "{name} must be a positive number of seconds"
     );
     Ok(Some(std::time::Duration::from_secs_f64(value)))
+}
+
+fn inbound_from_env() -> anyhow::Result<crate::mail::inbound::InboundSettings> {
+    let mut inbound = crate::mail::inbound::InboundSettings::default();
+    if let Some(url) = var("TOGUNA_IMAP_URL") {
+        inbound.url = Some(crate::mail::inbound::ImapUrl::parse(&url)?);
+    }
+    if let Some(n) = var("TOGUNA_IMAP_POLL_SECONDS") {
+        let seconds: f64 = n.parse().context("TOGUNA_IMAP_POLL_SECONDS must be a number")?;
+        anyhow::ensure!(seconds > 0.0, "TOGUNA_IMAP_POLL_SECONDS must be more than 0");
+        inbound.poll = std::time::Duration::from_secs_f64(seconds);
+    }
+    if let Some(v) = var("TOGUNA_REPLY_PLUS_ADDRESSING") {
+        inbound.plus_addressing = !matches!(v.to_ascii_lowercase().as_str(), "off" | "false" | "0" | "no");
+    }
+    Ok(inbound)
 }
 
 fn var(name: &str) -> Option<String> {

@@ -86,6 +86,7 @@ macro_rules! catalog_files {
                 "security",
                 include_str!(concat!("../locales/", $lang, "/security.toml")),
             ),
+            ("inbound", include_str!(concat!("../locales/", $lang, "/inbound.toml"))),
         ]
     };
 }

@@ -119,12 +119,28 @@ pub async fn serve(
             stop_worker.clone(),
         )
     });
+    let stop_inbound = Arc::new(tokio::sync::Notify::new());
+    let inbound = (state.settings.run_worker)
+        .then(|| state.settings.inbound.url.clone())
+        .flatten()
+        .map(|url| {
+            let (db, secret, poll) = (
+                state.db.clone(),
+                state.settings.secret.clone(),
+                state.settings.inbound.poll,
+            );
+            tokio::spawn(mail::inbound::run(db, secret, url, poll, stop_inbound.clone()))
+        });
     let limits = state.settings.server.clone();
     let served = server::run(listener, app(state), limits, shutdown).await;
     // The worker finishes the message in hand; unsent ones stay queued for the next start.
     if let Some(worker) = worker {
         stop_worker.notify_one();
         let _ = worker.await;
+    }
+    if let Some(inbound) = inbound {
+        stop_inbound.notify_one();
+        let _ = inbound.await;
     }
     served
 }

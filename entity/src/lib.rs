@@ -8,6 +8,8 @@ pub mod attendance;
 pub mod attendance_mark;
 pub mod debate_note;
 pub mod event;
+pub mod inbound_mailbox;
+pub mod inbound_message;
 pub mod invitation;
 pub mod login_attempt;
 pub mod outbox_message;

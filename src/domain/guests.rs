@@ -27,6 +27,9 @@ pub struct Guest {
     pub channel: Channel,
     pub response: Response,
     pub responded_at: Option<chrono::DateTime<Utc>>,
+    /// How the answer came: `web`, `phone`, `in_person`, `letter`, `calendar_app`; empty before any.
+    pub responded_via: String,
+    pub response_comment: String,
     pub delivery: Delivery,
     /// The invitee may be emailed: an address and consent to be contacted.
     pub emailable: bool,
@@ -43,6 +46,8 @@ fn guest(inv: invitation::Model, actor: Option<actor::Model>) -> Guest {
         channel: Channel::parse(&inv.channel).unwrap_or(Channel::Letter),
         response: Response::parse(&inv.response).unwrap_or(Response::None),
         responded_at: inv.responded_at,
+        responded_via: inv.responded_via,
+        response_comment: inv.response_comment,
         delivery: Delivery::parse(&inv.delivery).unwrap_or(Delivery::NotApplicable),
         emailable: actor.as_ref().is_some_and(Actor::reachable_by_email),
         actor,

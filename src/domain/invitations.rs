@@ -174,6 +174,9 @@ async fn queue_message(
     };
     let url = rsvp_url(txn, ctx, inv).await?;
     let checkin_url = format!("{}/checkin/{}", ctx.base_url, checkin_code(&ctx.secret, inv.id));
+    let reply_tag = ctx
+        .plus_addressing
+        .then(|| crate::domain::inbound_mail::tags::reply_tag(&ctx.secret, inv.id));
     let composed = compose::compose(&MailInput {
         kind,
         event,
@@ -185,6 +188,7 @@ async fn queue_message(
         checkin_url: &checkin_url,
         from: &ctx.from,
         reply_to: ctx.reply_to.as_ref(),
+        reply_tag: reply_tag.as_deref(),
         now: Utc::now(),
     })
     .map_err(AppError::Internal)?;

@@ -8,6 +8,7 @@ pub mod csv_out;
 pub mod debates;
 pub mod events;
 pub mod guests;
+pub mod inbound_mail;
 pub mod invitations;
 pub mod login;
 pub mod paging;

@@ -58,6 +58,8 @@ pub struct MailInput<'a> {
     pub checkin_url: &'a str,
     pub from: &'a Mailbox,
     pub reply_to: Option<&'a Mailbox>,
+    /// The invitation's reply tag, put in ORGANIZER (and in Reply-To when that is the service).
+    pub reply_tag: Option<&'a str>,
     pub now: DateTime<Utc>,
 }
 
@@ -162,8 +164,12 @@ pub fn compose(input: &MailInput<'_>) -> anyhow::Result<ComposedMail> {
     let text = TextBody { m: &view }.render()?;
     let html = HtmlBody { m: &view }.render()?;
 
+    let service_address = input.from.email.to_string();
+    let tagged = input
+        .reply_tag
+        .map(|tag| crate::domain::inbound_mail::tags::tagged_address(&service_address, tag));
     let organizer = Person {
-        email: input.from.email.to_string(),
+        email: tagged.clone().unwrap_or(service_address),
         name: input.from.name.clone().unwrap_or_default(),
     };
     let mut entry = calendar_entry::entry(
@@ -211,7 +217,11 @@ pub fn compose(input: &MailInput<'_>) -> anyhow::Result<ComposedMail> {
         .message_id(Some(message_id.clone()))
         .date(input.now.into());
     // Replies reach the organizer who acted; messages the worker sends alone go back to the service.
-    builder = builder.reply_to(input.reply_to.unwrap_or(input.from).clone());
+    let service_reply = match &tagged {
+        Some(address) => Mailbox::new(input.from.name.clone(), address.parse()?),
+        None => input.from.clone(),
+    };
+    builder = builder.reply_to(input.reply_to.cloned().unwrap_or(service_reply));
     let message = builder
         .raw_header(HeaderValue::new(
             HeaderName::new_from_ascii_str("Content-Language"),

@@ -2,6 +2,7 @@
 
 pub mod compose;
 pub mod health;
+pub mod inbound;
 pub mod outbox;
 pub mod qr;
 pub mod smtp;
@@ -135,6 +136,8 @@ pub struct MailContext {
     pub reply_to: Option<lettre::message::Mailbox>,
     /// Days before an event when reminders go out (an invitation sent later needs none).
     pub reminder_days: i64,
+    /// ORGANIZER carries a per-invitation tag (`local+tag@domain`) that proves calendar replies.
+    pub plus_addressing: bool,
 }
 
 impl MailContext {
@@ -151,6 +154,7 @@ impl MailContext {
             from: settings.from_mailbox()?,
             reply_to,
             reminder_days: settings.outbox.reminder_days,
+            plus_addressing: settings.inbound.plus_addressing,
         })
     }
 }

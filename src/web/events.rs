@@ -214,6 +214,9 @@ struct ShowPage {
     age_groups: &'static [crate::domain::vocab::AgeGroup],
     regions: Vec<String>,
     outcomes: crate::domain::debates::outcomes::Overview,
+    /// Inbound replies about this event that were not applied.
+    messages: Vec<crate::domain::inbound_mail::ToLookAt>,
+    show_event: bool,
 }
 
 impl ShowPage {
@@ -311,6 +314,8 @@ async fn show_event(
         age_groups: crate::domain::vocab::AgeGroup::ALL,
         regions,
         outcomes: crate::domain::debates::outcomes::overview(&state.db, id).await?,
+        messages: crate::domain::inbound_mail::to_look_at(&state.db, Some(id)).await?,
+        show_event: false,
     }))
 }
 

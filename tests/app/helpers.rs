@@ -77,6 +77,10 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         import_max_rows: toguna::domain::actors::csv_io::DEFAULT_MAX_ROWS,
         server: toguna::server::ServerSettings::default(),
         login: toguna::domain::login::Throttle::default(),
+        inbound: toguna::mail::inbound::InboundSettings {
+            poll: std::time::Duration::from_secs(1),
+            ..Default::default()
+        },
     };
     let mut settings = settings;
     configure(&mut settings);
@@ -126,6 +130,18 @@ impl TestApp {
             let _ = stop.send(());
             handle.await.expect("server stops cleanly");
         }
+        self.start().await;
+    }
+
+    /// Stops the server as SIGTERM would; `start_server` brings it back on the same database.
+    pub async fn stop_server(&mut self) {
+        if let Some((stop, handle)) = self.server.take() {
+            let _ = stop.send(());
+            handle.await.expect("server stops cleanly");
+        }
+    }
+
+    pub async fn start_server(&mut self) {
         self.start().await;
     }
 

@@ -1,7 +1,9 @@
 //! End-to-end stories: the app runs on a random port against a real database.
 
+mod dovecot;
 mod helpers;
 mod mailbox;
+mod reply_shapes;
 
 mod absurd_input;
 mod actors;
@@ -11,6 +13,7 @@ mod attendance_privacy;
 mod attendance_stats;
 mod backup;
 mod body_limits;
+mod bounces;
 mod browser;
 mod checkin;
 mod csrf;
@@ -21,6 +24,7 @@ mod demo;
 mod events;
 mod faults;
 mod import_scale;
+mod inbound;
 mod invitations;
 mod language;
 mod login;

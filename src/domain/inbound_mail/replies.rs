@@ -1,0 +1,162 @@
+//! iTIP REPLYs from calendar apps: what a reply must prove before it becomes an answer.
+//!
+//! Strong proof: the reply was sent to the invitation's tagged address (`local+tag@domain` in
+//! ORGANIZER), and its single ATTENDEE is that invitation's guest. Weaker proof, used when no
+//! tag is found: the event UID, the ATTENDEE is a guest of that event, and the mail comes from
+//! that same address. Anything else waits for a person.
+
+use chrono::Utc;
+use entity::{actor, event, invitation};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+
+use super::tags::{self, Tag};
+use super::{CalendarReply, InboundMessage, Verdict};
+use crate::domain::vocab::{EventStatus, Response};
+use crate::error::AppResult;
+
+const KIND: &str = "calendar_reply";
+/// How the answer came, shown beside `web`, `phone`…
+pub const VIA: &str = "calendar_app";
+
+fn review(reason: &'static str) -> Verdict {
+    Verdict::new(KIND, "review", reason)
+}
+
+pub(super) async fn judge(
+    txn: &DatabaseTransaction,
+    secret: &[u8],
+    message: &InboundMessage,
+    reply: &CalendarReply,
+) -> AppResult<Verdict> {
+    let mut verdict = decide(txn, secret, message, reply).await?;
+    if verdict.detail.is_empty() {
+        verdict.detail = reply
+            .attendees
+            .iter()
+            .map(|a| format!("{} {}", a.partstat, a.address))
+            .collect::<Vec<_>>()
+            .join(", ");
+    }
+    Ok(verdict)
+}
+
+async fn decide(
+    txn: &DatabaseTransaction,
+    secret: &[u8],
+    message: &InboundMessage,
+    reply: &CalendarReply,
+) -> AppResult<Verdict> {
+    let Some(event) = event::Entity::find()
+        .filter(event::Column::Uid.eq(reply.uid.as_str()))
+        .one(txn)
+        .await?
+    else {
+        return Ok(review("inbound.reason.unknown_event"));
+    };
+    let with_event = |mut verdict: Verdict| {
+        verdict.event_id = Some(event.id);
+        verdict
+    };
+    match reply.method.as_str() {
+        "REPLY" => {}
+        "COUNTER" => return Ok(with_event(review("inbound.reason.counter"))),
+        _ => return Ok(with_event(review("inbound.reason.not_a_reply"))),
+    }
+    // RFC 5546 §3.2.3: a REPLY carries the one attendee who answers.
+    let [attendee] = reply.attendees.as_slice() else {
+        return Ok(with_event(review("inbound.reason.attendees")));
+    };
+    if attendee.delegated || attendee.partstat == "DELEGATED" {
+        return Ok(with_event(review("inbound.reason.delegated")));
+    }
+    let guests = invitation::Entity::find()
+        .filter(invitation::Column::EventId.eq(event.id))
+        .find_also_related(actor::Entity)
+        .all(txn)
+        .await?;
+    let guest = guests.iter().find(|(_, actor)| {
+        actor
+            .as_ref()
+            .and_then(|a| a.email.as_deref())
+            .is_some_and(|email| email.trim().eq_ignore_ascii_case(&attendee.address))
+    });
+    let guest = guest.map(|(inv, _)| inv);
+    let tag = reply
+        .organizer
+        .iter()
+        .chain(&message.recipients)
+        .map(|address| tags::read_tag(secret, address))
+        .find(|tag| *tag != Tag::Absent)
+        .unwrap_or(Tag::Absent);
+    let proven = match (tag, guest) {
+        (Tag::Forged, _) => return Ok(with_event(review("inbound.reason.forged_tag"))),
+        (Tag::Valid(id), Some(inv)) if inv.id == id => inv,
+        (Tag::Valid(id), _) => {
+            let mut verdict = with_event(review("inbound.reason.someone_else"));
+            verdict.invitation_id = guests.iter().any(|(inv, _)| inv.id == id).then_some(id);
+            return Ok(verdict);
+        }
+        (Tag::Absent, None) => return Ok(with_event(review("inbound.reason.unknown_attendee"))),
+        (Tag::Absent, Some(inv)) if message.sender.eq_ignore_ascii_case(&attendee.address) => inv,
+        (Tag::Absent, Some(_)) => return Ok(with_event(review("inbound.reason.unproven"))),
+    };
+    let mut verdict = with_event(review("inbound.reason.unsupported_answer"));
+    verdict.invitation_id = Some(proven.id);
+    if answer_of(&attendee.partstat).is_none() {
+        return Ok(verdict);
+    }
+    if EventStatus::parse(&event.status) != Some(EventStatus::Scheduled) {
+        verdict.reason = "inbound.reason.closed";
+        return Ok(verdict);
+    }
+    let answered_at = answered_at(reply);
+    if proven.responded_at.is_some_and(|stored| stored > answered_at) {
+        (verdict.outcome, verdict.reason) = ("stale", "inbound.reason.older_than_answer");
+        return Ok(verdict);
+    }
+    (verdict.outcome, verdict.reason) = ("applied", "");
+    Ok(verdict)
+}
+
+/// Writes the proven answer on the invitation.
+pub(super) async fn apply(
+    txn: &DatabaseTransaction,
+    reply: &CalendarReply,
+    invitation_id: Option<i32>,
+) -> AppResult<()> {
+    let (Some(id), [attendee]) = (invitation_id, reply.attendees.as_slice()) else {
+        return Ok(());
+    };
+    let Some(response) = answer_of(&attendee.partstat) else {
+        return Ok(());
+    };
+    let Some(existing) = invitation::Entity::find_by_id(id).one(txn).await? else {
+        return Ok(());
+    };
+    let comment = [attendee.comment.trim(), reply.comment.trim()]
+        .into_iter()
+        .find(|c| !c.is_empty())
+        .unwrap_or_default();
+    let mut model: invitation::ActiveModel = existing.into();
+    model.response = Set(response.slug().into());
+    model.response_comment = Set(comment.chars().take(2000).collect());
+    model.responded_at = Set(Some(answered_at(reply)));
+    model.responded_via = Set(VIA.into());
+    model.update(txn).await?;
+    Ok(())
+}
+
+fn answer_of(partstat: &str) -> Option<Response> {
+    match partstat {
+        "ACCEPTED" => Some(Response::Accepted),
+        "TENTATIVE" => Some(Response::Tentative),
+        "DECLINED" => Some(Response::Declined),
+        _ => None,
+    }
+}
+
+/// The answer's time is when the guest pressed the button (DTSTAMP), never in the future.
+fn answered_at(reply: &CalendarReply) -> chrono::DateTime<Utc> {
+    let now = Utc::now();
+    reply.dtstamp.map_or(now, |stamp| stamp.min(now))
+}
