@@ -9,7 +9,7 @@ pub mod url;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::TryStreamExt;
+use futures_util::{FutureExt, TryStreamExt};
 use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
@@ -45,8 +45,13 @@ pub async fn run(db: DatabaseConnection, secret: Vec<u8>, url: ImapUrl, poll: Du
     // The host only: the user name of a mailbox is often an email address, kept out of logs.
     let host = url.host.clone();
     loop {
+        // A panic while reading (a message no parser expected) ends this session only: the
+        // loop logs it and connects again, as after a network error.
+        let reading = std::panic::AssertUnwindSafe(session(&db, &secret, &url, poll)).catch_unwind();
         let outcome = tokio::select! {
-            outcome = session(&db, &secret, &url, poll) => outcome,
+            outcome = reading => outcome.unwrap_or_else(|payload| {
+                Err(anyhow::anyhow!("reading panicked: {}", crate::mail::worker::panic_text(payload.as_ref())))
+            }),
             _ = stop.notified() => return,
         };
         if let Err(err) = outcome {
