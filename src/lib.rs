@@ -47,6 +47,25 @@ impl AppState {
             .map_err(error::AppError::Internal)
     }
 
+    /// Records one check-in mark made by `user_id`: the desk, the QR link and the API share it.
+    pub async fn record_mark(
+        &self,
+        event_id: i32,
+        user_id: i32,
+        mark: &domain::attendance::record::Mark,
+    ) -> error::AppResult<domain::attendance::record::MarkResult> {
+        let settings = &self.settings;
+        domain::attendance::record::apply(
+            &self.db,
+            &settings.secret,
+            &settings.regions,
+            event_id,
+            Some(user_id),
+            mark,
+        )
+        .await
+    }
+
     /// Tells the outbox worker that messages are waiting.
     pub fn wake_outbox(&self) {
         self.outbox_wake.notify_one();

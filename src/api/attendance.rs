@@ -9,7 +9,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::api::{ApiJson, ErrorEnvelope};
-use crate::domain::attendance::record::{self, Mark, MarkResult};
+use crate::domain::attendance::record::{Mark, MarkResult};
 use crate::domain::attendance::{self, Attendance};
 use crate::domain::paging::{PageQuery, Paged};
 use crate::error::AppResult;
@@ -45,15 +45,7 @@ async fn record_mark(
     Path(id): Path<i32>,
     ApiJson(mark): ApiJson<Mark>,
 ) -> AppResult<(StatusCode, Json<MarkResult>)> {
-    let result = record::apply(
-        &state.db,
-        &state.settings.secret,
-        &state.settings.regions,
-        id,
-        Some(user.user.id),
-        &mark,
-    )
-    .await?;
+    let result = state.record_mark(id, user.user.id, &mark).await?;
     let status = if result.repeated() {
         StatusCode::OK
     } else {

@@ -109,15 +109,7 @@ async fn post_mark(
     Path(id): Path<i32>,
     crate::api::ApiJson(mark): crate::api::ApiJson<Mark>,
 ) -> AppResult<(StatusCode, Json<record::MarkResult>)> {
-    let result = record::apply(
-        &state.db,
-        &state.settings.secret,
-        &state.settings.regions,
-        id,
-        Some(user.user.id),
-        &mark,
-    )
-    .await?;
+    let result = state.record_mark(id, user.user.id, &mark).await?;
     let status = if result.repeated() {
         StatusCode::OK
     } else {
@@ -147,15 +139,7 @@ async fn toggle_guest(
         undo,
         ..Default::default()
     };
-    let result = record::apply(
-        &state.db,
-        &state.settings.secret,
-        &state.settings.regions,
-        id,
-        Some(user.user.id),
-        &mark,
-    )
-    .await?;
+    let result = state.record_mark(id, user.user.id, &mark).await?;
     let key = match (undo, result.already_present) {
         (true, _) => "checkin.undone",
         (false, true) => "checkin.already_present",
@@ -203,16 +187,7 @@ async fn add_walk_in(
         }),
         ..Default::default()
     };
-    match record::apply(
-        &state.db,
-        &state.settings.secret,
-        &state.settings.regions,
-        id,
-        Some(user.user.id),
-        &mark,
-    )
-    .await
-    {
+    match state.record_mark(id, user.user.id, &mark).await {
         Ok(_) => Ok(flash_redirect(
             jar,
             "success",
@@ -240,15 +215,7 @@ async fn undo_walk_in(
         undo: true,
         ..Default::default()
     };
-    record::apply(
-        &state.db,
-        &state.settings.secret,
-        &state.settings.regions,
-        id,
-        Some(user.user.id),
-        &mark,
-    )
-    .await?;
+    state.record_mark(id, user.user.id, &mark).await?;
     Ok(flash_redirect(
         jar,
         "success",
@@ -342,15 +309,7 @@ async fn post_headcount(
                 headcount: Some(headcount),
                 ..Default::default()
             };
-            record::apply(
-                &state.db,
-                &state.settings.secret,
-                &state.settings.regions,
-                id,
-                Some(user.user.id),
-                &mark,
-            )
-            .await
+            state.record_mark(id, user.user.id, &mark).await
         }
         Err(error) => Err(error),
     };
@@ -391,16 +350,7 @@ async fn enter_code(
         checkin_code: Some(code),
         ..Default::default()
     };
-    match record::apply(
-        &state.db,
-        &state.settings.secret,
-        &state.settings.regions,
-        id,
-        Some(user.user.id),
-        &mark,
-    )
-    .await
-    {
+    match state.record_mark(id, user.user.id, &mark).await {
         Ok(result) if result.already_present => Ok(flash_redirect(
             jar,
             "info",
@@ -501,15 +451,7 @@ async fn confirm_code(
         checkin_code: Some(code),
         ..Default::default()
     };
-    let result = record::apply(
-        &state.db,
-        &state.settings.secret,
-        &state.settings.regions,
-        form.event_id,
-        Some(user.user.id),
-        &mark,
-    )
-    .await?;
+    let result = state.record_mark(form.event_id, user.user.id, &mark).await?;
     let key = if result.already_present {
         "checkin.already_present"
     } else {
