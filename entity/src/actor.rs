@@ -29,6 +29,10 @@ pub struct Model {
     pub name_key: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// A permanent delivery failure (5.x.x DSN) for `email`; cleared when the address changes.
+    pub email_failed_at: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text")]
+    pub email_failure: String,
     #[sea_orm(has_many)]
     pub invitations: HasMany<super::invitation::Entity>,
 }

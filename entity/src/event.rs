@@ -24,6 +24,11 @@ pub struct Model {
     #[sea_orm(unique)]
     pub uid: String,
     pub sequence: i32,
+    /// The SEQUENCE of the last update that moved the event in time or town (0: never moved).
+    pub moved_sequence: i32,
+    pub moved_from_starts_at: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text")]
+    pub moved_from_place: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(has_many)]

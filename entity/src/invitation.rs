@@ -28,6 +28,8 @@ pub struct Model {
     pub handed_over_at: Option<DateTimeUtc>,
     /// Set once the reminder is queued, so nobody is reminded twice.
     pub reminder_sent_at: Option<DateTimeUtc>,
+    /// The event's SEQUENCE the stored answer was given to.
+    pub answered_sequence: Option<i32>,
     #[sea_orm(belongs_to, from = "event_id", to = "id")]
     pub event: HasOne<super::event::Entity>,
     #[sea_orm(belongs_to, from = "actor_id", to = "id")]

@@ -31,15 +31,22 @@ pub struct Guest {
     pub responded_via: String,
     pub response_comment: String,
     pub delivery: Delivery,
-    /// The invitee may be emailed: an address and consent to be contacted.
+    /// The invitee may be emailed: an address, consent to be contacted, and no permanent bounce.
     pub emailable: bool,
+    /// The event's SEQUENCE the answer was given to; `null` before any answer.
+    pub answered_sequence: Option<i32>,
+    /// The answer was given to an earlier date or town: kept, but the guest is asked again.
+    pub answer_to_reconfirm: bool,
     #[serde(skip)]
     pub actor: Option<Actor>,
 }
 
-fn guest(inv: invitation::Model, actor: Option<actor::Model>) -> Guest {
+fn guest(event: &events::Event, inv: invitation::Model, actor: Option<actor::Model>) -> Guest {
     let actor = actor.map(Actor::from);
+    let response = Response::parse(&inv.response).unwrap_or(Response::None);
     Guest {
+        answered_sequence: inv.answered_sequence,
+        answer_to_reconfirm: events::moves::to_reconfirm(event, response, inv.answered_sequence),
         id: inv.id,
         event_id: inv.event_id,
         actor_id: inv.actor_id,
@@ -156,6 +163,7 @@ pub async fn add(db: &DatabaseConnection, event_id: i32, request: &AddGuests) ->
 
 /// The guest list, by name, one page at a time (two queries whatever the page size).
 pub async fn list(db: &DatabaseConnection, event_id: i32, paging: PageQuery) -> AppResult<Paged<Guest>> {
+    let event = events::get(db, event_id).await?;
     let paginator = invitation::Entity::find()
         .filter(invitation::Column::EventId.eq(event_id))
         .find_also_related(actor::Entity)
@@ -165,7 +173,7 @@ pub async fn list(db: &DatabaseConnection, event_id: i32, paging: PageQuery) -> 
     let total = paginator.num_items().await?;
     let items = paginator.fetch_page(paging.page() - 1).await?;
     Ok(Paged {
-        items: items.into_iter().map(|(inv, a)| guest(inv, a)).collect(),
+        items: items.into_iter().map(|(inv, a)| guest(&event, inv, a)).collect(),
         total,
         page: paging.page(),
         per_page: paging.per_page(),
@@ -242,6 +250,7 @@ pub async fn stats(db: &DatabaseConnection, event_id: i32) -> AppResult<GuestSta
         .filter(invitation::Column::EventId.eq(event_id))
         .filter(actor::Column::Email.is_not_null())
         .filter(actor::Column::ConsentContact.eq(true))
+        .filter(actor::Column::EmailFailedAt.is_null())
         .count(db)
         .await?;
     let women = by_gender.get("female").copied().unwrap_or(0);

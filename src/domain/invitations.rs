@@ -183,7 +183,12 @@ async fn queue_message(
         venue,
         actor,
         recipient: &recipient,
-        response: Response::parse(&inv.response).unwrap_or(Response::None),
+        // After a move the calendar asks again: an answer to the earlier date is not sent back.
+        response: crate::domain::events::moves::answer_for_calendar(
+            event,
+            Response::parse(&inv.response).unwrap_or(Response::None),
+            inv.answered_sequence,
+        ),
         rsvp_url: &url,
         checkin_url: &checkin_url,
         from: &ctx.from,

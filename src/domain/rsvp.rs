@@ -19,6 +19,8 @@ pub struct Invitation {
     pub actor: Actor,
     pub response: Response,
     pub comment: String,
+    /// The answer was given before the event moved: kept, but to reconfirm.
+    pub to_reconfirm: bool,
 }
 
 impl Invitation {
@@ -45,12 +47,14 @@ pub async fn find(db: &DatabaseConnection, token: &str) -> AppResult<Invitation>
         Some(id) => Some(venues::get(db, id).await?),
         None => None,
     };
+    let response = Response::parse(&inv.response).unwrap_or(Response::None);
     Ok(Invitation {
         id: inv.id,
+        to_reconfirm: events::moves::to_reconfirm(&event, response, inv.answered_sequence),
         event,
         venue,
         actor,
-        response: Response::parse(&inv.response).unwrap_or(Response::None),
+        response,
         comment: inv.response_comment,
     })
 }
@@ -90,7 +94,10 @@ pub async fn record(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
+    // Answered now, the answer is to the event as it is now: a reconfirmation after a move.
+    let sequence = events::get(db, existing.event_id).await?.sequence;
     let mut model: invitation::ActiveModel = existing.into();
+    model.answered_sequence = Set(Some(sequence));
     model.response = Set(response.unwrap_or(Response::None).slug().into());
     model.response_comment = Set(comment);
     model.responded_at = Set(Some(Utc::now()));

@@ -35,6 +35,10 @@ pub struct Actor {
     pub notes: String,
     pub created_at: chrono::DateTime<Utc>,
     pub updated_at: chrono::DateTime<Utc>,
+    /// When mail to `email` last failed for good (a 5.x.x bounce); `null` while it works.
+    pub email_failed_at: Option<chrono::DateTime<Utc>>,
+    /// The remote server's words for that failure.
+    pub email_failure: String,
 }
 
 impl From<actor::Model> for Actor {
@@ -56,6 +60,8 @@ impl From<actor::Model> for Actor {
             notes: m.notes,
             created_at: m.created_at,
             updated_at: m.updated_at,
+            email_failed_at: m.email_failed_at,
+            email_failure: m.email_failure,
         }
     }
 }
@@ -63,8 +69,14 @@ impl From<actor::Model> for Actor {
 impl Actor {
     /// Email can be used only with an address and the actor's consent.
     pub fn reachable_by_email(&self) -> bool {
-        self.email.is_some() && self.consent_contact
+        self.email.is_some() && self.consent_contact && email_usable(self)
     }
+}
+
+/// The one rule for whether the actor's address still takes mail: a permanent bounce (5.x.x)
+/// says it does not, until the address is edited. Every channel choice goes through here.
+pub fn email_usable(actor: &Actor) -> bool {
+    actor.email.is_some() && actor.email_failed_at.is_none()
 }
 
 /// Raw actor fields from a form, a JSON body or a CSV row; `validate` types them.
@@ -242,6 +254,15 @@ impl ValidActor {
         model.region = Set(self.region);
         model.town = Set(self.town);
         model.language = Set(self.language.code().into());
+        // A new address has not bounced yet: the failure flag belonged to the old one.
+        let same_address = match &model.email {
+            sea_orm::ActiveValue::Set(old) | sea_orm::ActiveValue::Unchanged(old) => *old == self.email,
+            sea_orm::ActiveValue::NotSet => false,
+        };
+        if !same_address {
+            model.email_failed_at = Set(None);
+            model.email_failure = Set(String::new());
+        }
         model.email = Set(self.email);
         model.phone = Set(self.phone);
         model.consent_contact = Set(self.consent_contact);

@@ -2,6 +2,7 @@
 
 pub mod calendar_entry;
 pub mod listing;
+pub mod moves;
 mod time_input;
 
 use chrono::{DateTime, Utc};
@@ -39,6 +40,13 @@ pub struct Event {
     pub status: EventStatus,
     pub uid: String,
     pub sequence: i32,
+    /// The SEQUENCE of the last update that moved the event in time or town (0: never moved);
+    /// answers given to an earlier one wait to be reconfirmed.
+    pub moved_sequence: i32,
+    /// The start before that move.
+    pub moved_from_starts_at: Option<DateTime<Utc>>,
+    /// The place before that move, as calendars showed it.
+    pub moved_from_place: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -61,6 +69,9 @@ impl From<event::Model> for Event {
             women_target_percent: m.women_target_percent,
             uid: m.uid,
             sequence: m.sequence,
+            moved_sequence: m.moved_sequence,
+            moved_from_starts_at: m.moved_from_starts_at,
+            moved_from_place: m.moved_from_place,
             created_at: m.created_at,
             updated_at: m.updated_at,
         }
@@ -271,9 +282,18 @@ pub async fn update(
         || valid.ends_at != existing.ends_at
         || valid.venue_id != existing.venue_id;
     let scheduled = existing.status == EventStatus::Scheduled.slug();
+    let before = existing.clone();
+    let (starts_at, ends_at, venue_id) = (valid.starts_at, valid.ends_at, valid.venue_id);
     let txn = crate::db::begin_write(db).await?;
     valid.apply(existing.into()).update(&txn).await?;
     if scheduled && significant {
+        let old_venue = venue_of_model(&txn, before.venue_id).await?;
+        let new_venue = venue_of_model(&txn, venue_id).await?;
+        if moves::asks_again(&before, starts_at, ends_at, old_venue.as_ref(), new_venue.as_ref()) {
+            // The update below raises the SEQUENCE by one: that is the one answers must reach.
+            let old_place = calendar_entry::location(old_venue.as_ref());
+            moves::record(&txn, &before, before.sequence + 1, old_place).await?;
+        }
         invitations::notify_sent_guests(&txn, ctx, id, MailKind::Update).await?;
     }
     let updated = event::Entity::find_by_id(id)
@@ -368,4 +388,11 @@ pub async fn change_status(db: &DatabaseConnection, ctx: &MailContext, id: i32, 
         .ok_or(AppError::NotFound)?;
     txn.commit().await?;
     Ok(changed.into())
+}
+
+async fn venue_of_model<C: sea_orm::ConnectionTrait>(db: &C, id: Option<i32>) -> AppResult<Option<crate::domain::venues::Venue>> {
+    Ok(match id {
+        Some(id) => Some(crate::domain::venues::get(db, id).await?),
+        None => None,
+    })
 }

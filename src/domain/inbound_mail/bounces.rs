@@ -2,7 +2,8 @@
 //! (5.x.x) marks the delivery failed with the remote server's words; a delay (4.x.x) changes
 //! nothing permanent.
 
-use entity::{invitation, outbox_message};
+use chrono::Utc;
+use entity::{actor, invitation, outbox_message};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
@@ -47,7 +48,7 @@ pub(super) async fn apply(txn: &DatabaseTransaction, bounce: &Bounce) -> AppResu
     };
     outbox_message::Entity::update_many()
         .col_expr(outbox_message::Column::Status, Expr::value("failed"))
-        .col_expr(outbox_message::Column::LastError, Expr::value(words))
+        .col_expr(outbox_message::Column::LastError, Expr::value(words.clone()))
         .filter(outbox_message::Column::Id.eq(sent.id))
         .exec(txn)
         .await?;
@@ -57,6 +58,31 @@ pub(super) async fn apply(txn: &DatabaseTransaction, bounce: &Bounce) -> AppResu
             .filter(invitation::Column::Id.eq(invitation_id))
             .exec(txn)
             .await?;
+        if let Some(inv) = invitation::Entity::find_by_id(invitation_id).one(txn).await? {
+            flag_address(txn, inv.actor_id, &sent.recipient, &words).await?;
+        }
     }
+    Ok(())
+}
+
+/// Flags the actor's address as not taking mail, unless it was changed since the message left:
+/// the bounce says nothing about the new address.
+async fn flag_address(txn: &DatabaseTransaction, actor_id: i32, recipient: &str, words: &str) -> AppResult<()> {
+    let Some(found) = actor::Entity::find_by_id(actor_id).one(txn).await? else {
+        return Ok(());
+    };
+    if !found
+        .email
+        .as_deref()
+        .is_some_and(|email| email.trim().eq_ignore_ascii_case(recipient.trim()))
+    {
+        return Ok(());
+    }
+    actor::Entity::update_many()
+        .col_expr(actor::Column::EmailFailedAt, Expr::value(Some(Utc::now())))
+        .col_expr(actor::Column::EmailFailure, Expr::value(words.chars().take(1000).collect::<String>()))
+        .filter(actor::Column::Id.eq(actor_id))
+        .exec(txn)
+        .await?;
     Ok(())
 }

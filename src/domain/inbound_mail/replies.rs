@@ -11,6 +11,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, Q
 
 use super::tags::{self, Tag};
 use super::{CalendarReply, InboundMessage, Verdict};
+use crate::domain::events::moves::{self, ReplyEra};
 use crate::domain::vocab::{EventStatus, Response};
 use crate::error::AppResult;
 
@@ -114,8 +115,20 @@ async fn decide(
         (verdict.outcome, verdict.reason) = ("stale", "inbound.reason.older_than_answer");
         return Ok(verdict);
     }
-    (verdict.outcome, verdict.reason) = ("applied", "");
+    let current = crate::domain::events::Event::from(event.clone());
+    let stored = Response::parse(&proven.response).unwrap_or(Response::None);
+    match moves::reply_era(&current, reply_sequence(reply), stored, proven.answered_sequence) {
+        ReplyEra::Current => (verdict.outcome, verdict.reason) = ("applied", ""),
+        // Recorded, but as an answer to the date it names: the guest is still asked again.
+        ReplyEra::Earlier => (verdict.outcome, verdict.reason) = ("applied", "inbound.reason.earlier_date"),
+        ReplyEra::Superseded => (verdict.outcome, verdict.reason) = ("stale", "inbound.reason.earlier_date_superseded"),
+    }
     Ok(verdict)
+}
+
+/// RFC 5545 §3.8.7.4: a missing SEQUENCE is 0.
+fn reply_sequence(reply: &CalendarReply) -> i32 {
+    reply.sequence.unwrap_or(0).clamp(0, i64::from(i32::MAX)) as i32
 }
 
 /// Writes the proven answer on the invitation.
@@ -137,7 +150,14 @@ pub(super) async fn apply(
         .into_iter()
         .find(|c| !c.is_empty())
         .unwrap_or_default();
+    // The SEQUENCE answered is the reply's, never more than the event has reached.
+    let sequence = event::Entity::find_by_id(existing.event_id)
+        .one(txn)
+        .await?
+        .map_or(0, |e| e.sequence)
+        .min(reply_sequence(reply));
     let mut model: invitation::ActiveModel = existing.into();
+    model.answered_sequence = Set(Some(sequence));
     model.response = Set(response.slug().into());
     model.response_comment = Set(comment.chars().take(2000).collect());
     model.responded_at = Set(Some(answered_at(reply)));
