@@ -23,6 +23,7 @@ pub mod profile;
 pub mod reports;
 pub mod review;
 pub mod rsvp;
+pub mod rsvp_moved;
 pub mod security_headers;
 pub mod venues;
 

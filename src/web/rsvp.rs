@@ -30,6 +30,10 @@ struct AnswerPage {
     proposed: String,
     when: String,
     place: String,
+    /// "The date changed: old → new", when the event moved after it was first announced.
+    moved: Vec<String>,
+    /// Asks again for an answer given to the earlier date; empty otherwise.
+    reconfirm_notice: String,
 }
 
 /// The invitee reads the page in their own language, whatever the browser says.
@@ -44,6 +48,8 @@ fn answer_page(page: Page, token: String, invitation: Invitation, proposed: Stri
     let page = page_for(page, &invitation);
     let when = when_text(&invitation.event, page.lang);
     let place = crate::domain::events::calendar_entry::location(invitation.venue.as_ref());
+    let moved = crate::web::rsvp_moved::notices(&invitation, &place, page.lang);
+    let reconfirm_notice = crate::web::rsvp_moved::reconfirm_notice(&invitation, page.lang);
     let mut response = render(&AnswerPage {
         page,
         token,
@@ -51,6 +57,8 @@ fn answer_page(page: Page, token: String, invitation: Invitation, proposed: Stri
         proposed,
         when,
         place,
+        moved,
+        reconfirm_notice,
     });
     // The link is personal: keep it out of shared caches and referrers.
     response
