@@ -8,7 +8,12 @@ pub struct Migration;
 /// SQLite adds one column per ALTER TABLE.
 async fn add(manager: &SchemaManager<'_>, table: &str, mut column: ColumnDef) -> Result<(), DbErr> {
     manager
-        .alter_table(Table::alter().table(table.to_string()).add_column(&mut column).to_owned())
+        .alter_table(
+            Table::alter()
+                .table(table.to_string())
+                .add_column(&mut column)
+                .to_owned(),
+        )
         .await
 }
 
@@ -38,7 +43,12 @@ impl MigrationTrait for Migration {
             ("events", "moved_sequence"),
         ] {
             manager
-                .alter_table(Table::alter().table(table.to_string()).drop_column(column.to_string()).to_owned())
+                .alter_table(
+                    Table::alter()
+                        .table(table.to_string())
+                        .drop_column(column.to_string())
+                        .to_owned(),
+                )
                 .await?;
         }
         Ok(())

@@ -10,7 +10,10 @@ use crate::i18n::Lang;
 /// "mardi 8 décembre 2026, 09:00": the start in the event's zone and the reader's language.
 fn start_text(event: &Event, at: DateTime<Utc>, lang: Lang) -> String {
     let local = at.with_timezone(&event.tz());
-    let weekday = lang.t(&format!("weekday_long.{}", local.format("%a").to_string().to_lowercase()));
+    let weekday = lang.t(&format!(
+        "weekday_long.{}",
+        local.format("%a").to_string().to_lowercase()
+    ));
     let month = lang.t(&format!("month_lower.{}", local.format("%m")));
     format!(
         "{weekday} {} {month} {}, {}",

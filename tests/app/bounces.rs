@@ -49,6 +49,9 @@ async fn a_delayed_delivery_report_changes_nothing() {
     let words = "451 4.4.1 mail.example.org: Connection timed out";
     s.deliver_and_wait(dsn(&s.awa_message_id, "4.4.1", words), 1).await;
     assert_eq!(s.awa_answer().await["delivery"], "sent");
+    // Nothing permanent: her address is not flagged, email stays her channel.
+    assert_eq!(s.awa_answer().await["emailable"], true);
+    assert!(s.awa_actor().await["email_failed_at"].is_null());
     let stored = s.stored_messages().await;
     assert_eq!(
         (stored[0].kind.as_str(), stored[0].outcome.as_str()),
@@ -103,4 +106,80 @@ async fn a_guests_plain_reply_is_attached_to_her_and_listed_without_changing_the
         (stored[0].kind.as_str(), stored[0].invitation_id),
         ("human_reply", Some(s.awa_invitation_id().await))
     );
+}
+
+impl crate::inbound::Story {
+    /// Awa as the actor API returns her.
+    async fn awa_actor(&self) -> serde_json::Value {
+        let path = format!("/api/v1/actors/{}", self.campaign.guests[0]);
+        let token = &self.campaign.token;
+        self.app
+            .api(reqwest::Method::GET, &path, Some(token))
+            .send()
+            .await
+            .expect("actor")
+            .json()
+            .await
+            .expect("JSON")
+    }
+}
+
+#[tokio::test]
+async fn a_permanent_failure_flags_the_address_so_the_next_list_offers_a_letter_until_it_is_edited() {
+    let Some(s) = story().await else { return };
+    let words = "550 5.1.1 <awa.coulibaly@example.org>: Recipient address rejected: User unknown";
+    s.deliver_and_wait(dsn(&s.awa_message_id, "5.1.1", words), 1).await;
+
+    let awa = s.awa_actor().await;
+    assert!(awa["email_failed_at"].is_string(), "{awa}");
+    assert_eq!(awa["email_failure"], words, "{awa}");
+    let (organizer, _) = s.app.browser_as("organizer").await;
+    let actor_page = organizer
+        .get_in(&format!("/actors/{}", s.campaign.guests[0]), "en")
+        .await
+        .text()
+        .await
+        .expect("actor page");
+    let shown = crate::helpers::texts(&actor_page, "#email-failed").join(" ");
+    assert!(
+        shown.contains("failed for good") && shown.contains("User unknown"),
+        "{shown}"
+    );
+    let list = organizer
+        .get_in("/actors?q=Coulibaly", "en")
+        .await
+        .text()
+        .await
+        .expect("actor list");
+    assert_eq!(crate::helpers::texts(&list, ".email-failed"), ["address bounces"]);
+
+    // The guest list no longer counts on email for her: she gets a letter, and no resend by email.
+    let line = s.awa_answer().await;
+    assert_eq!(line["emailable"], false, "{line}");
+    let letters_path = format!("/events/{}/letters", s.campaign.event_id);
+    let letters = organizer.get(&letters_path).await.text().await.expect("letters");
+    let for_awa = format!("letter-{}", s.awa_invitation_id().await);
+    assert!(
+        !crate::helpers::attrs(&letters, &format!("article#{for_awa}"), "id").is_empty(),
+        "Awa is offered a letter"
+    );
+    let event_page = s.event_page().await;
+    let resends = crate::helpers::attrs(&event_page, "table.guests form", "action");
+    let awa_resend = format!("/guests/{}/resend", s.awa_invitation_id().await);
+    assert!(
+        !resends.iter().any(|a| a.ends_with(&awa_resend)),
+        "no email resend for Awa: {resends:?}"
+    );
+
+    // A corrected address clears the flag.
+    let mut edited = awa.clone();
+    edited["email"] = "awa.c@example.org".into();
+    let path = format!("/api/v1/actors/{}", s.campaign.guests[0]);
+    s.app
+        .api_ok(reqwest::Method::PUT, &path, &s.campaign.token, edited)
+        .await;
+    let awa = s.awa_actor().await;
+    assert!(awa["email_failed_at"].is_null(), "{awa}");
+    assert_eq!(awa["email_failure"], "");
+    assert_eq!(s.awa_answer().await["emailable"], true);
 }

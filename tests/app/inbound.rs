@@ -14,13 +14,13 @@ use crate::reply_shapes::{self, Answer, Received};
 
 /// A scheduled workshop whose invitations went out, with the app reading the Dovecot inbox.
 pub struct Story {
-    app: TestApp,
-    dovecot: Dovecot,
-    campaign: Campaign,
+    pub app: TestApp,
+    pub dovecot: Dovecot,
+    pub campaign: Campaign,
     /// What Awa's and Aïssata's calendars received.
     pub awa: Received,
-    aissata: Received,
-    awa_rsvp: String,
+    pub aissata: Received,
+    pub awa_rsvp: String,
     /// The Message-ID of Awa's invitation, which bounces refer to.
     pub awa_message_id: String,
 }
@@ -92,7 +92,7 @@ impl Story {
         self.awa_invitation().await.id
     }
 
-    async fn awa_invitation(&self) -> invitation::Model {
+    pub async fn awa_invitation(&self) -> invitation::Model {
         invitation::Entity::find()
             .filter(invitation::Column::EventId.eq(self.campaign.event_id as i32))
             .filter(invitation::Column::ActorId.eq(self.campaign.guests[0] as i32))

@@ -28,6 +28,7 @@ mod inbound;
 mod invitations;
 mod language;
 mod login;
+mod moves;
 mod openapi;
 mod paging;
 mod reports;

@@ -24,7 +24,8 @@ impl Received {
         };
         Received {
             uid: mail.event_property("UID")[0].trim_start_matches("UID:").to_string(),
-            sequence: value("SEQUENCE"),
+            // A bare number: no `mailto:` to strip.
+            sequence: mail.event_property("SEQUENCE").into_iter().next().unwrap_or_default(),
             organizer: value("ORGANIZER"),
             attendee: mail.to.clone(),
             summary: mail.event_property("SUMMARY")[0]

@@ -390,7 +390,10 @@ pub async fn change_status(db: &DatabaseConnection, ctx: &MailContext, id: i32, 
     Ok(changed.into())
 }
 
-async fn venue_of_model<C: sea_orm::ConnectionTrait>(db: &C, id: Option<i32>) -> AppResult<Option<crate::domain::venues::Venue>> {
+async fn venue_of_model<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    id: Option<i32>,
+) -> AppResult<Option<crate::domain::venues::Venue>> {
     Ok(match id {
         Some(id) => Some(crate::domain::venues::get(db, id).await?),
         None => None,

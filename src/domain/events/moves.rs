@@ -13,14 +13,25 @@ use crate::error::AppResult;
 
 /// A move that asks again: any change of start or end (RFC 6638 names DTSTART, DTEND and
 /// DURATION), or a venue in another town. Another room in the same town is a plain update.
-pub fn asks_again(before: &event::Model, starts_at: chrono::DateTime<chrono::Utc>, ends_at: chrono::DateTime<chrono::Utc>, old_venue: Option<&Venue>, new_venue: Option<&Venue>) -> bool {
+pub fn asks_again(
+    before: &event::Model,
+    starts_at: chrono::DateTime<chrono::Utc>,
+    ends_at: chrono::DateTime<chrono::Utc>,
+    old_venue: Option<&Venue>,
+    new_venue: Option<&Venue>,
+) -> bool {
     let town = |venue: Option<&Venue>| venue.map(|v| text::fold(v.town.trim())).unwrap_or_default();
     before.starts_at != starts_at || before.ends_at != ends_at || town(old_venue) != town(new_venue)
 }
 
 /// Records the move before the update is queued: the update will carry `sequence`, so answers
 /// given to any lower SEQUENCE are to reconfirm from now on.
-pub async fn record(txn: &DatabaseTransaction, before: &event::Model, sequence: i32, old_place: String) -> AppResult<()> {
+pub async fn record(
+    txn: &DatabaseTransaction,
+    before: &event::Model,
+    sequence: i32,
+    old_place: String,
+) -> AppResult<()> {
     event::Entity::update_many()
         .col_expr(event::Column::MovedSequence, Expr::value(sequence))
         .col_expr(event::Column::MovedFromStartsAt, Expr::value(Some(before.starts_at)))

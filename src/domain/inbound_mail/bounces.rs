@@ -80,7 +80,10 @@ async fn flag_address(txn: &DatabaseTransaction, actor_id: i32, recipient: &str,
     }
     actor::Entity::update_many()
         .col_expr(actor::Column::EmailFailedAt, Expr::value(Some(Utc::now())))
-        .col_expr(actor::Column::EmailFailure, Expr::value(words.chars().take(1000).collect::<String>()))
+        .col_expr(
+            actor::Column::EmailFailure,
+            Expr::value(words.chars().take(1000).collect::<String>()),
+        )
         .filter(actor::Column::Id.eq(actor_id))
         .exec(txn)
         .await?;
