@@ -155,6 +155,27 @@ impl TestApp {
         &self.settings.data_dir
     }
 
+    /// A second app process on this one's database, with the same settings (secret, mailbox…),
+    /// as two servers behind a load balancer. Dropping it leaves the database to the first.
+    pub async fn second_server(&self) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("temporary folder");
+        let mut settings = self.settings.clone();
+        settings.data_dir = data_dir.path().to_path_buf();
+        let mut app = TestApp {
+            browser: Browser::new(String::new()),
+            db: toguna::db::connect(&settings.database_url)
+                .await
+                .expect("the first server's database"),
+            queries: Arc::new(AtomicUsize::new(0)),
+            settings,
+            server: None,
+            pg_database: None,
+            _data_dir: data_dir,
+        };
+        app.start().await;
+        app
+    }
+
     /// The folder where the file transport writes messages when no SMTP server is configured.
     pub fn outbox_dir(&self) -> std::path::PathBuf {
         self._data_dir.path().join("outbox")

@@ -25,6 +25,7 @@ mod events;
 mod faults;
 mod import_scale;
 mod inbound;
+mod inbound_concurrency;
 mod invitations;
 mod language;
 mod login;
