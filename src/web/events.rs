@@ -215,7 +215,7 @@ struct ShowPage {
     regions: Vec<String>,
     outcomes: crate::domain::debates::outcomes::Overview,
     /// Inbound replies about this event that were not applied.
-    messages: Vec<crate::domain::inbound_mail::ToLookAt>,
+    messages: crate::domain::paging::Paged<crate::domain::inbound_mail::ToLookAt>,
     show_event: bool,
 }
 
@@ -314,7 +314,7 @@ async fn show_event(
         age_groups: crate::domain::vocab::AgeGroup::ALL,
         regions,
         outcomes: crate::domain::debates::outcomes::overview(&state.db, id).await?,
-        messages: crate::domain::inbound_mail::to_look_at(&state.db, Some(id)).await?,
+        messages: crate::domain::inbound_mail::to_look_at(&state.db, id).await?,
         show_event: false,
     }))
 }

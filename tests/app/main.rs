@@ -26,6 +26,7 @@ mod faults;
 mod import_scale;
 mod inbound;
 mod inbound_concurrency;
+mod inbound_lists;
 mod invitations;
 mod language;
 mod login;

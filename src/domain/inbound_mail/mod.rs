@@ -3,16 +3,14 @@
 
 mod bounces;
 mod human;
+pub mod listing;
 pub mod position;
 mod replies;
 pub mod tags;
 
 use chrono::{DateTime, Utc};
 use entity::inbound_message;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
-use serde::Serialize;
+use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 
 use crate::error::AppResult;
 
@@ -174,41 +172,4 @@ pub async fn receive(db: &DatabaseConnection, secret: &[u8], message: &InboundMe
     Ok(disposition)
 }
 
-/// A message that needs a person: not applied, or unreadable.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct ToLookAt {
-    pub id: i32,
-    pub received_at: DateTime<Utc>,
-    pub sender: String,
-    pub subject: String,
-    /// A message key saying why it was not applied.
-    pub reason: String,
-    /// What the message said (answer and address), when it was read.
-    pub detail: String,
-    pub event_id: Option<i32>,
-}
-
-/// Messages to look at, newest first: of one event, or all of them.
-pub async fn to_look_at(db: &DatabaseConnection, event_id: Option<i32>) -> AppResult<Vec<ToLookAt>> {
-    let mut query = inbound_message::Entity::find()
-        .filter(inbound_message::Column::Outcome.is_in(["review", "unreadable"]))
-        .order_by_desc(inbound_message::Column::Id)
-        .limit(200);
-    if let Some(event_id) = event_id {
-        query = query.filter(inbound_message::Column::EventId.eq(event_id));
-    }
-    Ok(query
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| ToLookAt {
-            id: m.id,
-            received_at: m.received_at,
-            sender: m.sender,
-            subject: m.subject,
-            reason: m.reason,
-            detail: m.detail,
-            event_id: m.event_id,
-        })
-        .collect())
-}
+pub use listing::{InboundFilter, ToLookAt, to_look_at};
