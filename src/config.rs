@@ -163,7 +163,9 @@ fn seconds(name: &str) -> anyhow::Result<Option<std::time::Duration>> {
 fn inbound_from_env() -> anyhow::Result<crate::mail::inbound::InboundSettings> {
     let mut inbound = crate::mail::inbound::InboundSettings::default();
     if let Some(url) = var("TOGUNA_IMAP_URL") {
-        inbound.url = Some(crate::mail::inbound::ImapUrl::parse(&url)?);
+        let mut url = crate::mail::inbound::ImapUrl::parse(&url)?;
+        url.ca_file = var("TOGUNA_IMAP_CA_FILE").map(std::path::PathBuf::from);
+        inbound.url = Some(url);
     }
     if let Some(n) = var("TOGUNA_IMAP_POLL_SECONDS") {
         let seconds: f64 = n.parse().context("TOGUNA_IMAP_POLL_SECONDS must be a number")?;

@@ -16,6 +16,10 @@ pub const PASSWORD: &str = "boîte-de-réponses";
 
 pub struct Dovecot {
     pub port: u16,
+    /// The `imaps` port, when started with TLS.
+    pub tls_port: Option<u16>,
+    /// The private CA that signed the server's certificate, when started with TLS.
+    pub ca_file: Option<PathBuf>,
     child: Child,
     dir: TempDir,
 }
@@ -27,6 +31,16 @@ fn binary() -> PathBuf {
 impl Dovecot {
     /// Starts a private Dovecot, or returns `None` (skip) when it is not installed outside CI.
     pub async fn start() -> Option<Dovecot> {
+        Self::start_with(false).await
+    }
+
+    /// Also listens for `imaps` with a certificate signed by a private CA made with openssl
+    /// (skipped with a note when openssl is missing).
+    pub async fn start_with_tls() -> Option<Dovecot> {
+        Self::start_with(true).await
+    }
+
+    async fn start_with(tls: bool) -> Option<Dovecot> {
         if !binary().exists() {
             assert!(
                 std::env::var_os("CI").is_none(),
@@ -40,7 +54,12 @@ impl Dovecot {
         }
         let dir = tempfile::tempdir().expect("temporary folder");
         let port = free_port();
-        let config = write_config(dir.path(), port);
+        let tls_port = tls.then(free_port);
+        if tls && !make_certificates(dir.path()) {
+            eprintln!("skipped: openssl could not make a test certificate");
+            return None;
+        }
+        let config = write_config(dir.path(), port, tls_port);
         let child = Command::new(binary())
             .args(["-F", "-c"])
             .arg(&config)
@@ -48,7 +67,14 @@ impl Dovecot {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start dovecot");
-        let dovecot = Dovecot { port, child, dir };
+        let ca_file = tls.then(|| dir.path().join("ca.pem"));
+        let dovecot = Dovecot {
+            port,
+            tls_port,
+            ca_file,
+            child,
+            dir,
+        };
         dovecot.wait_until_listening().await;
         Some(dovecot)
     }
@@ -58,6 +84,17 @@ impl Dovecot {
         let password: String = url::form_urlencoded::byte_serialize(PASSWORD.as_bytes()).collect();
         toguna::mail::inbound::ImapUrl::parse(&format!("imap://{USER}:{password}@127.0.0.1:{}/INBOX", self.port))
             .expect("a valid IMAP URL")
+    }
+
+    /// `imaps://` on the TLS port, trusting the private CA only when `trust_ca`.
+    pub fn tls_url(&self, trust_ca: bool) -> toguna::mail::inbound::ImapUrl {
+        let password: String = url::form_urlencoded::byte_serialize(PASSWORD.as_bytes()).collect();
+        let port = self.tls_port.expect("started with TLS");
+        let mut url =
+            toguna::mail::inbound::ImapUrl::parse(&format!("imaps://{USER}:{password}@127.0.0.1:{port}/INBOX"))
+                .expect("a valid IMAP URL");
+        url.ca_file = self.ca_file.clone().filter(|_| trust_ca);
+        url
     }
 
     async fn wait_until_listening(&self) {
@@ -139,7 +176,7 @@ fn free_port() -> u16 {
 
 /// Everything under `dir`, so two servers run side by side; the mail user is `dovecot` when run
 /// as root, since Dovecot refuses mail access as root.
-fn write_config(dir: &Path, port: u16) -> PathBuf {
+fn write_config(dir: &Path, port: u16, tls_port: Option<u16>) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
     let d = dir.display();
     std::fs::write(dir.join("passwd"), format!("{USER}:{{PLAIN}}{PASSWORD}::::::\n")).expect("passwd file");
@@ -161,14 +198,19 @@ fn write_config(dir: &Path, port: u16) -> PathBuf {
     } else {
         String::new()
     };
+    let ssl = if tls_port.is_some() {
+        format!("ssl = yes\nssl_cert = <{d}/server.pem\nssl_key = <{d}/server.key\n")
+    } else {
+        "ssl = no\n".to_string()
+    };
+    let imaps_port = tls_port.unwrap_or(0);
     let config = format!(
         "protocols = imap
 listen = 127.0.0.1
 base_dir = {d}/run
 state_dir = {d}/state
 log_path = {d}/dovecot.log
-ssl = no
-disable_plaintext_auth = no
+{ssl}disable_plaintext_auth = no
 auth_mechanisms = plain login
 first_valid_uid = 0
 first_valid_gid = 0
@@ -188,7 +230,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {imaps_port}
   }}
 }}
 service anvil {{
@@ -199,4 +242,68 @@ service anvil {{
     let path = dir.join("dovecot.conf");
     std::fs::write(&path, config).expect("dovecot.conf");
     path
+}
+
+/// A private CA and a server certificate it signs for 127.0.0.1 (a CA certificate cannot serve
+/// as the server's own: rustls refuses a CA used as an end entity).
+fn make_certificates(dir: &Path) -> bool {
+    let run = |args: &[&str]| {
+        Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    std::fs::write(dir.join("san.ext"), "subjectAltName = IP:127.0.0.1, DNS:localhost\n").is_ok()
+        && run(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Toguna test CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+        ])
+        && run(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+        ])
+        && run(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "san.ext",
+            "-out",
+            "server.pem",
+        ])
+        && {
+            use std::os::unix::fs::PermissionsExt;
+            // Dovecot's master reads the key as root, but keep it readable for a non-root run too.
+            std::fs::set_permissions(dir.join("server.key"), std::fs::Permissions::from_mode(0o644)).is_ok()
+        }
 }

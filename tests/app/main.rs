@@ -27,6 +27,7 @@ mod import_scale;
 mod inbound;
 mod inbound_concurrency;
 mod inbound_lists;
+mod inbound_tls;
 mod invitations;
 mod language;
 mod login;

@@ -60,7 +60,16 @@ async fn greeted(stream: Stream) -> anyhow::Result<Client<Stream>> {
 
 async fn tls(url: &ImapUrl, tcp: TcpStream) -> anyhow::Result<TlsStream<TcpStream>> {
     let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
-    let verifier = rustls_platform_verifier::Verifier::new(provider.clone())?;
+    let verifier = match &url.ca_file {
+        None => rustls_platform_verifier::Verifier::new(provider.clone())?,
+        Some(path) => {
+            use tokio_rustls::rustls::pki_types::{CertificateDer, pem::PemObject};
+            let extra = CertificateDer::pem_file_iter(path)
+                .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+                .with_context(|| format!("TOGUNA_IMAP_CA_FILE {} holds no readable certificate", path.display()))?;
+            rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone())?
+        }
+    };
     let config = tokio_rustls::rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
         .dangerous()

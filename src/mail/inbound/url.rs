@@ -21,6 +21,9 @@ pub struct ImapUrl {
     pub password: String,
     pub mailbox: String,
     pub security: Security,
+    /// `TOGUNA_IMAP_CA_FILE`: PEM certificates trusted besides the system's, for a mail server
+    /// with a private or self-signed CA.
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for ImapUrl {
@@ -66,6 +69,7 @@ impl ImapUrl {
             password,
             mailbox: if mailbox.is_empty() { "INBOX".into() } else { mailbox },
             security,
+            ca_file: None,
         })
     }
 
