@@ -72,9 +72,20 @@ impl MigrationTrait for Migration {
                 .alter_table(Table::alter().table("invitations").drop_column(name).to_owned())
                 .await?;
         }
-        for name in ["event_title", "event_starts_at", "event_timezone", "venue_name", "venue_region"] {
+        for name in [
+            "event_title",
+            "event_starts_at",
+            "event_timezone",
+            "venue_name",
+            "venue_region",
+        ] {
             manager
-                .alter_table(Table::alter().table("version_participation").drop_column(name).to_owned())
+                .alter_table(
+                    Table::alter()
+                        .table("version_participation")
+                        .drop_column(name)
+                        .to_owned(),
+                )
                 .await?;
         }
         Ok(())

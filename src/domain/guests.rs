@@ -106,7 +106,12 @@ pub async fn add(db: &DatabaseConnection, event_id: i32, request: &AddGuests) ->
         .into_iter()
         .map(|a| {
             // Frozen now: the figures of this event never follow later edits of the directory.
-            let frozen = (a.gender.clone(), a.age_group.clone(), a.category.clone(), a.region.clone());
+            let frozen = (
+                a.gender.clone(),
+                a.age_group.clone(),
+                a.category.clone(),
+                a.region.clone(),
+            );
             let actor = Actor::from(a);
             let channel = if actor.reachable_by_email() {
                 Channel::Email

@@ -23,6 +23,7 @@ mod delivery;
 mod demo;
 mod events;
 mod faults;
+mod frozen_figures;
 mod import_scale;
 mod inbound;
 mod invitations;
