@@ -1,4 +1,5 @@
-//! Figures that never move: each guest's disaggregation and each frozen workshop's title, date and venue.
+//! Figures that never move: each guest's disaggregation and each frozen workshop's title, date and venue;
+//! and the record of actors erased, which holds none of what was erased.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -32,6 +33,31 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
+        manager
+            .create_table(
+                Table::create()
+                    .table("actor_erasures")
+                    .col(pk_auto("id"))
+                    // The actor row stays, anonymised, so past guest lists keep their length.
+                    .col(integer("actor_id"))
+                    .col(integer_null("erased_by"))
+                    .col(integer("rows_anonymised"))
+                    .col(timestamp_with_time_zone("erased_at"))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from("actor_erasures", "actor_id")
+                            .to("actors", "id")
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from("actor_erasures", "erased_by")
+                            .to("users", "id")
+                            .on_delete(ForeignKeyAction::SetNull),
+                    )
+                    .to_owned(),
+            )
+            .await?;
         let db = manager.get_connection();
         // Existing guests take their actor's values of today: the best copy there is.
         db.execute_unprepared(
@@ -67,6 +93,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table("actor_erasures").to_owned())
+            .await?;
         for name in ["gender", "age_group", "category", "region"] {
             manager
                 .alter_table(Table::alter().table("invitations").drop_column(name).to_owned())
