@@ -162,6 +162,22 @@ pub async fn erase(db: &DatabaseConnection, actor_id: i32, by: Option<i32>) -> A
     })
 }
 
+/// Erases, then overwrites the outbox files the file transport wrote for them.
+pub async fn erase_with_files(
+    db: &DatabaseConnection,
+    mailer: &crate::mail::Mailer,
+    actor_id: i32,
+    by: Option<i32>,
+) -> AppResult<Erasure> {
+    let erasure = erase(db, actor_id, by).await?;
+    if let crate::mail::Mailer::Files(dir) = mailer {
+        overwrite_outbox_files(dir, &erasure.outbox_files)
+            .await
+            .map_err(|e| AppError::Internal(anyhow::Error::from(e)))?;
+    }
+    Ok(erasure)
+}
+
 /// Overwrites the outbox's `.eml` files of an erased actor (file transport only; a real SMTP
 /// server keeps no copy here). Files already gone are fine.
 pub async fn overwrite_outbox_files(dir: &std::path::Path, files: &[String]) -> std::io::Result<()> {
