@@ -14,12 +14,12 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::api::{ApiJson, ErrorEnvelope, RawBody};
 use crate::domain::actors::csv_io::{self, ImportSummary};
+use crate::domain::actors::erase::{self, Erasure};
+use crate::domain::actors::export::{self, ActorExport};
 use crate::domain::actors::search::{self, ActorFilter, FacetCounts};
 use crate::domain::actors::{self, Actor, ActorInput};
 use crate::domain::paging::PageQuery;
 use crate::error::{AppError, AppResult};
-use crate::domain::actors::erase::{self, Erasure};
-use crate::domain::actors::export::{self, ActorExport};
 use crate::web::auth_extract::{Admin, AnyRole, Organizer, Require};
 
 pub fn router() -> OpenApiRouter<AppState> {

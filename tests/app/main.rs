@@ -21,6 +21,7 @@ mod csv_safety;
 mod debates;
 mod delivery;
 mod demo;
+mod erasure;
 mod events;
 mod faults;
 mod frozen_figures;

@@ -2,7 +2,9 @@
 //! frozen figures on invitations and attendance rows stay, so past counts do not move.
 
 use chrono::Utc;
-use entity::{actor, actor_erasure, actor_import, attendance, debate_note, inbound_message, invitation, outbox_message, outcome};
+use entity::{
+    actor, actor_erasure, actor_import, attendance, debate_note, inbound_message, invitation, outbox_message, outcome,
+};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
 
@@ -203,7 +205,10 @@ mod tests {
             scrub("Awa Koné a dit que AWA KONÉ viendra", "Awa Koné", &folded).as_deref(),
             Some("anonymised a dit que anonymised viendra")
         );
-        assert_eq!(scrub("Awa Kone, sans accent", "Awa Koné", &folded).as_deref(), Some(ANONYMISED));
+        assert_eq!(
+            scrub("Awa Kone, sans accent", "Awa Koné", &folded).as_deref(),
+            Some(ANONYMISED)
+        );
         assert_eq!(scrub("Personne", "Awa Koné", &folded), None);
     }
 }

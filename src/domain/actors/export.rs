@@ -3,9 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use entity::{
-    actor, actor_erasure, attendance, debate_note, inbound_message, invitation, outbox_message, outcome,
-};
+use entity::{actor, actor_erasure, attendance, debate_note, inbound_message, invitation, outbox_message, outcome};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use serde_json::Value;
@@ -74,7 +72,11 @@ pub async fn holdings<C: ConnectionTrait>(db: &C, actor_id: i32) -> AppResult<Ho
         .all(db)
         .await?
         .into_iter()
-        .filter(|o| [&o.summary, &o.proposed_text, &o.rationale].iter().any(|t| names(t, &name)))
+        .filter(|o| {
+            [&o.summary, &o.proposed_text, &o.rationale]
+                .iter()
+                .any(|t| names(t, &name))
+        })
         .collect();
     let mut by_mail = Condition::any().add(outbox_message::Column::InvitationId.is_in(ids.clone()));
     let mut from_them = Condition::any().add(inbound_message::Column::InvitationId.is_in(ids.clone()));
