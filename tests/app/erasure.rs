@@ -35,6 +35,18 @@ impl Captured {
     }
 }
 
+/// Everything logged at any level on this thread until the guard drops.
+fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    (logs, tracing::subscriber::set_default(subscriber))
+}
+
 /// Every row of every table as JSON text: the dump the name must not appear in.
 async fn dump(app: &TestApp) -> String {
     let backend = app.db.get_database_backend();
@@ -83,14 +95,7 @@ fn mentions(text: &str) -> Vec<&'static str> {
 
 #[tokio::test]
 async fn an_erased_actor_is_nowhere_while_the_counts_of_the_event_stay() {
-    let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = capture_logs();
 
     let app = spawn_app().await;
     let day = event_day(&app, 8, "Restitution à Kayes").await;
@@ -221,4 +226,40 @@ async fn an_erased_actor_is_nowhere_while_the_counts_of_the_event_stay() {
     let logged = logs.text();
     assert!(logged.contains("request"), "the logs were captured: {logged:.200}");
     assert_eq!(mentions(&logged), Vec::<&str>::new(), "{logged}");
+}
+
+#[tokio::test]
+async fn logs_carry_no_answer_token_and_viewers_exports_carry_no_contact_details() {
+    let (logs, _guard) = capture_logs();
+    let app = spawn_app().await;
+    let token = app.api_token_for("organizer").await;
+    let event = app.workshop_with_guests(&token, 2).await;
+    assert_eq!(app.send_invitations(&token, event).await, 2);
+    let mails = wait_for_files(&app.outbox_dir(), 2).await;
+    let link = mails[0]
+        .text
+        .split_whitespace()
+        .find(|w| w.contains("/rsvp/"))
+        .expect("an answer link")
+        .to_string();
+    let secret = link.rsplit('/').next().unwrap().trim_end_matches(['>', '.', ')']);
+    let path = format!("/rsvp/{secret}");
+    assert_eq!(app.get(&path).await.status(), StatusCode::OK);
+    let logged = logs.text();
+    assert!(logged.contains("/rsvp/"), "the request was logged: {logged:.300}");
+    assert!(!logged.contains(secret), "the token is masked in the logs");
+    assert!(!logged.contains("guest0@example.org"), "no email in the logs");
+
+    let (viewer, _) = app.browser_as("viewer").await;
+    let csv = viewer.get("/actors/export.csv").await.text().await.unwrap();
+    assert!(
+        csv.contains("Invitée 0") && !csv.contains("guest0@example.org"),
+        "{csv}"
+    );
+    let (organizer, _) = app.browser_as("organizer").await;
+    let csv = organizer.get("/actors/export.csv").await.text().await.unwrap();
+    assert!(
+        csv.contains("guest0@example.org"),
+        "organizers keep the contacts: {csv}"
+    );
 }
