@@ -58,6 +58,15 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        let mut column = string("restore_choice").default("").to_owned();
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("outcome_decisions")
+                    .add_column(&mut column)
+                    .to_owned(),
+            )
+            .await?;
         let db = manager.get_connection();
         // Existing guests take their actor's values of today: the best copy there is.
         db.execute_unprepared(

@@ -19,6 +19,7 @@ mod checkin;
 mod csrf;
 mod csv_safety;
 mod debates;
+mod decision_undo;
 mod delivery;
 mod demo;
 mod erasure;
