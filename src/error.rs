@@ -195,7 +195,8 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
         if status.is_server_error() {
-            tracing::error!(error = ?self, "request failed");
+            // A database error may quote the row's values.
+            tracing::error!(error = %crate::log_mask::text(&format!("{self:?}")), "request failed");
         }
         let fields = match &self {
             AppError::Validation(errors) => errors.translated(Lang::En),

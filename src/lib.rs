@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod log_mask;
 pub mod mail;
 pub mod server;
 pub mod web;
@@ -99,7 +100,9 @@ pub fn app(state: AppState) -> Router {
                 .get(REQUEST_ID)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("-");
-            tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
+            // Paths carry answer tokens, check-in codes and feed secrets: never logged whole.
+            let path = log_mask::path(request.uri().path());
+            tracing::info_span!("request", id, method = %request.method(), path = %path)
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(middleware::from_fn(web::security_headers::add))

@@ -30,6 +30,12 @@ pub struct Model {
     pub reminder_sent_at: Option<DateTimeUtc>,
     /// The event's SEQUENCE the stored answer was given to.
     pub answered_sequence: Option<i32>,
+    /// The actor's disaggregation copied when the guest was added (or refreshed before the event):
+    /// statistics read these, so editing or merging the actor later moves no past figure.
+    pub gender: String,
+    pub age_group: String,
+    pub category: String,
+    pub region: String,
     #[sea_orm(belongs_to, from = "event_id", to = "id")]
     pub event: HasOne<super::event::Entity>,
     #[sea_orm(belongs_to, from = "actor_id", to = "id")]

@@ -1,6 +1,7 @@
 //! sea-orm entities of Toguna, one module per table.
 
 pub mod actor;
+pub mod actor_erasure;
 pub mod actor_import;
 pub mod api_token;
 pub mod app_setting;

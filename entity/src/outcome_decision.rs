@@ -18,6 +18,8 @@ pub struct Model {
     pub section_body_before: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub section_body_after: Option<String>,
+    /// On a reopening after an accepted edit: `restored` or `kept` (the section text); else empty.
+    pub restore_choice: String,
     pub decided_by: Option<i32>,
     pub decided_at: DateTimeUtc,
 }

@@ -13,6 +13,15 @@ pub struct Model {
     /// The published summary (small cells hidden), as JSON.
     #[sea_orm(column_type = "Text")]
     pub figures: String,
+    /// The workshop's title, date and venue as at publication ("" for rows frozen before they were kept).
+    #[sea_orm(column_type = "Text")]
+    pub event_title: String,
+    pub event_starts_at: Option<DateTimeUtc>,
+    pub event_timezone: String,
+    #[sea_orm(column_type = "Text")]
+    pub venue_name: String,
+    #[sea_orm(column_type = "Text")]
+    pub venue_region: String,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -13,6 +13,7 @@ mod m20261129_000008_report_versions;
 mod m20261129_000009_version_participation;
 mod m20261201_000001_inbound_mail;
 mod m20261201_000002_reconfirm_and_bounces;
+mod m20261201_000007_frozen_figures;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_version_participation::Migration),
             Box::new(m20261201_000001_inbound_mail::Migration),
             Box::new(m20261201_000002_reconfirm_and_bounces::Migration),
+            Box::new(m20261201_000007_frozen_figures::Migration),
         ]
     }
 }

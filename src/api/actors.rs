@@ -5,7 +5,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::StatusCode;
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -13,17 +14,21 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::api::{ApiJson, ErrorEnvelope, RawBody};
 use crate::domain::actors::csv_io::{self, ImportSummary};
+use crate::domain::actors::erase::{self, Erasure};
+use crate::domain::actors::export::{self, ActorExport};
 use crate::domain::actors::search::{self, ActorFilter, FacetCounts};
 use crate::domain::actors::{self, Actor, ActorInput};
 use crate::domain::paging::PageQuery;
 use crate::error::{AppError, AppResult};
-use crate::web::auth_extract::{AnyRole, Organizer, Require};
+use crate::web::auth_extract::{Admin, AnyRole, Organizer, Require};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_actors, create_actor))
         .routes(routes!(get_actor, update_actor, delete_actor))
         .routes(routes!(import_actors))
+        .routes(routes!(export_actor))
+        .routes(routes!(erase_actor))
 }
 
 /// A page of actors with the counts per filter value.
@@ -134,4 +139,41 @@ async fn import_actors(
     )
     .await?;
     Ok((StatusCode::CREATED, Json(summary)))
+}
+
+/// Everything held about one actor (admin only): directory entry, invitations and answers,
+/// attendance, notes and outcomes naming them, outbox and inbound messages, erasures; one JSON file.
+#[utoipa::path(get, path = "/api/v1/actors/{id}/export", tag = "actors", params(("id" = i32, Path)),
+    responses((status = 200, body = ActorExport), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
+async fn export_actor(
+    State(state): State<AppState>,
+    _user: Require<Admin>,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
+    let file = export::export(&state.db, id).await?;
+    let body = serde_json::to_vec_pretty(&file).map_err(anyhow::Error::from)?;
+    Ok((
+        [
+            (CONTENT_TYPE, "application/json".to_string()),
+            (CONTENT_DISPOSITION, format!("attachment; filename=\"actor-{id}.json\"")),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// Erase an actor's personal data (admin only): name, contacts, notes' named speakers and message
+/// bodies become "anonymised"; the counts of past events stay; the erasure is recorded without the
+/// erased data. 409 when already erased.
+#[utoipa::path(post, path = "/api/v1/actors/{id}/erase", tag = "actors", params(("id" = i32, Path)),
+    responses((status = 200, body = Erasure), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
+        (status = 409, body = ErrorEnvelope)))]
+async fn erase_actor(
+    State(state): State<AppState>,
+    user: Require<Admin>,
+    Path(id): Path<i32>,
+) -> AppResult<Json<Erasure>> {
+    Ok(Json(
+        erase::erase_with_files(&state.db, &state.mailer, id, Some(user.user.id)).await?,
+    ))
 }

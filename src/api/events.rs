@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(complete_event))
         .routes(routes!(list_invitations, add_invitations))
         .routes(routes!(delete_invitation))
+        .routes(routes!(refresh_invitation))
         .routes(routes!(send_invitations))
 }
 
@@ -181,6 +182,19 @@ async fn delete_invitation(
     invitations::remove_guest(&state.db, &ctx, id, inv).await?;
     state.wake_outbox();
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Copy the actor's gender, age group, category and region onto this guest's row again (before the
+/// event is completed; 409 after, since its figures are final).
+#[utoipa::path(post, path = "/api/v1/events/{id}/invitations/{inv}/refresh", tag = "invitations",
+    params(("id" = i32, Path), ("inv" = i32, Path)),
+    responses((status = 200, body = Guest), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)))]
+async fn refresh_invitation(
+    State(state): State<AppState>,
+    _user: Require<Organizer>,
+    Path((id, inv)): Path<(i32, i32)>,
+) -> AppResult<Json<Guest>> {
+    Ok(Json(guests::refresh(&state.db, id, inv).await?))
 }
 
 /// Queue an invitation (iMIP REQUEST) for every guest with an email address and consent who has

@@ -16,8 +16,9 @@ use crate::domain::review::decisions::{self, Decided, DecisionInput, StaleSectio
 use crate::domain::review::history::{self, SectionHistory};
 use crate::domain::review::inbox::{self, InboxFilter};
 use crate::domain::review::traceability::{self, Traceability};
+use crate::domain::review::undo::{self, UndoOffer};
 use crate::domain::review::{ReviewItem, ReviewedOutcome};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::web::auth_extract::{AnyRole, Editor, Require};
 
@@ -25,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_report_outcomes))
         .routes(routes!(decide_outcome))
+        .routes(routes!(get_undo_offer))
         .routes(routes!(get_traceability))
         .routes(routes!(get_section_history))
 }
@@ -86,6 +88,18 @@ async fn decide_outcome(
             Some(version),
         ),
     })
+}
+
+/// What reopening this accepted outcome could restore: the section text its acceptance replaced,
+/// the text now, and the word diff between them (404 when the acceptance edited no section).
+#[utoipa::path(get, path = "/api/v1/outcomes/{id}/undo", tag = "review", params(("id" = i32, Path)),
+    responses((status = 200, body = UndoOffer), (status = 404, body = ErrorEnvelope)))]
+async fn get_undo_offer(
+    State(state): State<AppState>,
+    _user: Require<Editor>,
+    Path(id): Path<i32>,
+) -> AppResult<Json<UndoOffer>> {
+    Ok(Json(undo::offer(&state.db, id).await?.ok_or(AppError::NotFound)?))
 }
 
 fn conflict(message: String, section: Option<StaleSection>, report_version: Option<i32>) -> Response {

@@ -112,6 +112,13 @@ pub async fn add(db: &DatabaseConnection, event_id: i32, request: &AddGuests) ->
     let rows: Vec<invitation::ActiveModel> = actors
         .into_iter()
         .map(|a| {
+            // Frozen now: the figures of this event never follow later edits of the directory.
+            let frozen = (
+                a.gender.clone(),
+                a.age_group.clone(),
+                a.category.clone(),
+                a.region.clone(),
+            );
             let actor = Actor::from(a);
             let channel = if actor.reachable_by_email() {
                 Channel::Email
@@ -135,6 +142,10 @@ pub async fn add(db: &DatabaseConnection, event_id: i32, request: &AddGuests) ->
                 delivery: sea_orm::Set(delivery.slug().into()),
                 created_at: sea_orm::Set(now),
                 responded_via: sea_orm::Set(String::new()),
+                gender: sea_orm::Set(frozen.0),
+                age_group: sea_orm::Set(frozen.1),
+                category: sea_orm::Set(frozen.2),
+                region: sea_orm::Set(frozen.3),
                 ..Default::default()
             }
         })
@@ -228,10 +239,10 @@ impl GuestStats {
 }
 
 pub async fn stats(db: &DatabaseConnection, event_id: i32) -> AppResult<GuestStats> {
-    let by = |column: actor::Column| async move {
+    // The copies frozen on the invitations, so the list's composition does not follow directory edits.
+    let by = |column: invitation::Column| async move {
         let rows: Vec<(String, i64)> = invitation::Entity::find()
             .select_only()
-            .join(JoinType::InnerJoin, invitation::Relation::Actor.def())
             .column(column)
             .column_as(invitation::Column::Id.count(), "n")
             .filter(invitation::Column::EventId.eq(event_id))
@@ -241,9 +252,9 @@ pub async fn stats(db: &DatabaseConnection, event_id: i32) -> AppResult<GuestSta
             .await?;
         Ok::<_, AppError>(rows.into_iter().map(|(k, n)| (k, n as u64)).collect::<BTreeMap<_, _>>())
     };
-    let by_category = by(actor::Column::Category).await?;
-    let by_gender = by(actor::Column::Gender).await?;
-    let by_age_group = by(actor::Column::AgeGroup).await?;
+    let by_category = by(invitation::Column::Category).await?;
+    let by_gender = by(invitation::Column::Gender).await?;
+    let by_age_group = by(invitation::Column::AgeGroup).await?;
     let total: u64 = by_gender.values().sum();
     let emailable = invitation::Entity::find()
         .join(JoinType::InnerJoin, invitation::Relation::Actor.def())
@@ -263,4 +274,30 @@ pub async fn stats(db: &DatabaseConnection, event_id: i32) -> AppResult<GuestSta
         women_share_percent,
         not_emailable: total - emailable,
     })
+}
+
+/// Copies the actor's gender, age group, category and region onto the guest's row again, at an
+/// organizer's request. Only before the event is over: a completed event's figures are final.
+pub async fn refresh(db: &DatabaseConnection, event_id: i32, invitation_id: i32) -> AppResult<Guest> {
+    let event = events::get(db, event_id).await?;
+    if event.status == EventStatus::Completed {
+        return Err(AppError::Conflict("privacy.figures_closed".into()));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let Some((inv, Some(a))) = invitation::Entity::find_by_id(invitation_id)
+        .find_also_related(actor::Entity)
+        .one(&txn)
+        .await?
+        .filter(|(inv, _)| inv.event_id == event_id)
+    else {
+        return Err(AppError::NotFound);
+    };
+    let mut model: invitation::ActiveModel = inv.into();
+    model.gender = sea_orm::Set(a.gender.clone());
+    model.age_group = sea_orm::Set(a.age_group.clone());
+    model.category = sea_orm::Set(a.category.clone());
+    model.region = sea_orm::Set(a.region.clone());
+    let inv = sea_orm::ActiveModelTrait::update(model, &txn).await?;
+    txn.commit().await?;
+    Ok(guest(inv, Some(a)))
 }

@@ -158,7 +158,9 @@ pub(crate) async fn record(
     };
     update.exec(db).await?;
     if let Err(err) = &result {
-        tracing::warn!(id = message.id, permanent = err.permanent, error = %err.text, "delivery failed");
+        // An SMTP refusal quotes the recipient's address.
+        let error = crate::log_mask::text(&err.text);
+        tracing::warn!(id = message.id, permanent = err.permanent, error = %error, "delivery failed");
     }
     if let Some(invitation_id) = message.invitation_id {
         invitation::Entity::update_many()

@@ -313,10 +313,10 @@ async fn merge_actor(
 
 async fn export_actors(
     State(state): State<AppState>,
-    _user: Require<AnyRole>,
+    user: Require<AnyRole>,
     Query(filter): Query<ActorFilter>,
 ) -> AppResult<Response> {
-    let csv = csv_io::export(&state.db, &filter).await?;
+    let csv = csv_io::export(&state.db, &filter, user.user.role.can_organize()).await?;
     Ok((
         [
             (CONTENT_TYPE, "text/csv; charset=utf-8"),

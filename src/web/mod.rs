@@ -1,6 +1,7 @@
 //! The HTML side: one module per resource, plus the page context and middleware.
 
 pub mod actor_import;
+mod actor_privacy;
 pub mod actors;
 pub mod admin;
 pub mod admin_inbound;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(profile::router())
         .merge(venues::router())
         .merge(actor_import::router())
+        .merge(actor_privacy::router())
         .merge(actors::router())
         .merge(events::router())
         .merge(rsvp::router())

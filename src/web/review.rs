@@ -44,6 +44,8 @@ struct DecisionForm {
     edit_section: String,
     section_body: String,
     section_version: String,
+    /// Reopening after an accepted edit: `restore` or `keep` the section text.
+    restore_section: String,
     /// The form's group on the page (section id, 0 for none), to show errors in the right place.
     group: String,
     /// The inbox's filter, to come back to the same view.
@@ -66,6 +68,7 @@ impl DecisionForm {
             section_body: editing.then(|| self.section_body.clone()),
             // A garbled version counts as 0, which is always stale: nothing is overwritten.
             section_version: editing.then(|| self.section_version.trim().parse().unwrap_or(0)),
+            restore_section: Some(self.restore_section.clone()).filter(|r| !r.is_empty()),
         }
     }
 

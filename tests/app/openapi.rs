@@ -17,6 +17,8 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("put", "/api/v1/actors/{id}"),
     ("delete", "/api/v1/actors/{id}"),
     ("post", "/api/v1/actors/import"),
+    ("get", "/api/v1/actors/{id}/export"),
+    ("post", "/api/v1/actors/{id}/erase"),
     ("get", "/api/v1/events"),
     ("post", "/api/v1/events"),
     ("get", "/api/v1/events/{id}"),
@@ -27,6 +29,7 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/events/{id}/invitations"),
     ("post", "/api/v1/events/{id}/invitations"),
     ("delete", "/api/v1/events/{id}/invitations/{inv}"),
+    ("post", "/api/v1/events/{id}/invitations/{inv}/refresh"),
     ("post", "/api/v1/events/{id}/invitations/send"),
     // attendance (check-in)
     ("get", "/api/v1/events/{id}/attendance"),
@@ -46,6 +49,7 @@ const API_ROUTES: &[(&str, &str)] = &[
     // review
     ("get", "/api/v1/reports/{id}/outcomes"),
     ("post", "/api/v1/outcomes/{id}/decision"),
+    ("get", "/api/v1/outcomes/{id}/undo"),
     ("get", "/api/v1/reports/{id}/traceability"),
     ("get", "/api/v1/reports/{id}/sections/{section}/history"),
     // reports

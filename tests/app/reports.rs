@@ -26,7 +26,7 @@ async fn expect(response: reqwest::Response, status: StatusCode) -> Value {
 }
 
 /// The fixture report imported by an editor; its id and its sections' ids in order.
-async fn imported(app: &TestApp, editor: &str) -> (i64, Vec<i64>) {
+pub(crate) async fn imported(app: &TestApp, editor: &str) -> (i64, Vec<i64>) {
     let input: Value = serde_json::from_str(&fixture("report-preliminary.json")).unwrap();
     let response = send(app, Method::POST, "/api/v1/reports/import", editor, Some(input)).await;
     let body = expect(response, StatusCode::CREATED).await;
@@ -39,7 +39,7 @@ async fn imported(app: &TestApp, editor: &str) -> (i64, Vec<i64>) {
     (body["id"].as_i64().unwrap(), ids)
 }
 
-async fn publish(app: &TestApp, editor: &str, report: i64, label: &str) -> Value {
+pub(crate) async fn publish(app: &TestApp, editor: &str, report: i64, label: &str) -> Value {
     let path = format!("/api/v1/reports/{report}/versions");
     expect(
         send(app, Method::POST, &path, editor, Some(json!({"label": label}))).await,
@@ -48,13 +48,13 @@ async fn publish(app: &TestApp, editor: &str, report: i64, label: &str) -> Value
     .await
 }
 
-async fn section(app: &TestApp, token: &str, report: i64, section: i64) -> Value {
+pub(crate) async fn section(app: &TestApp, token: &str, report: i64, section: i64) -> Value {
     let path = format!("/api/v1/reports/{report}/sections/{section}");
     expect(send(app, Method::GET, &path, token, None).await, StatusCode::OK).await
 }
 
 /// A scheduled dissemination workshop of the report in a venue of `region`.
-async fn workshop(app: &TestApp, organizer: &str, report: i64, title: &str, region: &str) -> i64 {
+pub(crate) async fn workshop(app: &TestApp, organizer: &str, report: i64, title: &str, region: &str) -> i64 {
     let venue = send(
         app,
         Method::POST,
@@ -87,7 +87,7 @@ async fn workshop(app: &TestApp, organizer: &str, report: i64, title: &str, regi
     id
 }
 
-async fn outcome_about(app: &TestApp, rapporteur: &str, event: i64, section: i64, summary: &str) -> i64 {
+pub(crate) async fn outcome_about(app: &TestApp, rapporteur: &str, event: i64, section: i64, summary: &str) -> i64 {
     let body = json!({"section_id": section, "kind": "amendment", "summary": summary,
                       "proposed_text": "Ajouter les femmes gendarmes.", "voiced_by": ["women_organization", "youth_organization"],
                       "agreement": "consensus"});

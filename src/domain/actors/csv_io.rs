@@ -385,7 +385,9 @@ pub fn rejected_csv(file: &ParsedFile) -> String {
 }
 
 /// The directory (one filter's worth) as CSV in the import format, safe to open in a spreadsheet.
-pub async fn export(db: &DatabaseConnection, filter: &ActorFilter) -> AppResult<String> {
+/// `with_contacts: false` leaves the email and phone columns empty: the file for roles that do not
+/// organize events and have no reason to reach anyone.
+pub async fn export(db: &DatabaseConnection, filter: &ActorFilter, with_contacts: bool) -> AppResult<String> {
     let actors = filter.select().all(db).await?;
     let mut out = SafeCsv::new();
     out.row(COLUMNS);
@@ -401,8 +403,8 @@ pub async fn export(db: &DatabaseConnection, filter: &ActorFilter) -> AppResult<
             &a.region,
             &a.town,
             &a.language,
-            a.email.as_deref().unwrap_or_default(),
-            a.phone.as_deref().unwrap_or_default(),
+            a.email.as_deref().filter(|_| with_contacts).unwrap_or_default(),
+            a.phone.as_deref().filter(|_| with_contacts).unwrap_or_default(),
             consent,
         ];
         out.row(record);

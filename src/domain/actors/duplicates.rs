@@ -168,7 +168,9 @@ pub async fn merge(db: &DatabaseConnection, kept: i32, absorbed: i32) -> AppResu
         .into_tuple()
         .all(&txn)
         .await?;
-    // Where both were invited to the same event, the kept actor's invitation stays.
+    // Where both were invited to the same event, the kept actor's invitation stays; a presence marked
+    // on the other one moves onto it first, so the event's head count does not drop.
+    keep_presences(&txn, kept, absorbed, &kept_events).await?;
     invitation::Entity::delete_many()
         .filter(invitation::Column::ActorId.eq(absorbed))
         .filter(invitation::Column::EventId.is_in(kept_events))
@@ -216,4 +218,42 @@ pub async fn merge(db: &DatabaseConnection, kept: i32, absorbed: i32) -> AppResu
     actor::Entity::delete_by_id(absorbed).exec(&txn).await?;
     txn.commit().await?;
     Ok(merged.into())
+}
+
+/// Moves the absorbed actor's presence marks onto the kept actor's invitation to the same event,
+/// where the kept one has none (the unique index allows one mark per invitation).
+async fn keep_presences(
+    txn: &sea_orm::DatabaseTransaction,
+    kept: i32,
+    absorbed: i32,
+    shared_events: &[i32],
+) -> AppResult<()> {
+    if shared_events.is_empty() {
+        return Ok(());
+    }
+    let invitations = invitation::Entity::find()
+        .filter(invitation::Column::ActorId.is_in([kept, absorbed]))
+        .filter(invitation::Column::EventId.is_in(shared_events.to_vec()))
+        .all(txn)
+        .await?;
+    for theirs in invitations.iter().filter(|i| i.actor_id == absorbed) {
+        let Some(mine) = invitations
+            .iter()
+            .find(|i| i.actor_id == kept && i.event_id == theirs.event_id)
+        else {
+            continue;
+        };
+        let marked = entity::attendance::Entity::find()
+            .filter(entity::attendance::Column::InvitationId.eq(mine.id))
+            .one(txn)
+            .await?;
+        if marked.is_none() {
+            entity::attendance::Entity::update_many()
+                .col_expr(entity::attendance::Column::InvitationId, Expr::value(mine.id))
+                .filter(entity::attendance::Column::InvitationId.eq(theirs.id))
+                .exec(txn)
+                .await?;
+        }
+    }
+    Ok(())
 }

@@ -3,6 +3,8 @@
 pub mod csv_io;
 mod csv_read;
 pub mod duplicates;
+pub mod erase;
+pub mod export;
 pub mod search;
 
 use chrono::Utc;

@@ -346,7 +346,7 @@ async fn claim_client_id(txn: &DatabaseTransaction, event_id: i32, client_id: &s
     Ok(inserted == 1)
 }
 
-/// Marks a guest present once; the actor's disaggregation is copied so later edits keep the figures.
+/// Marks a guest present once; the invitation's frozen disaggregation is copied onto the mark.
 async fn present(
     txn: &DatabaseTransaction,
     event_id: i32,
@@ -372,10 +372,11 @@ async fn present(
         invitation_id: Set(Some(invitation_id)),
         full_name: Set(actor.full_name),
         organization: Set(actor.organization),
-        gender: Set(actor.gender),
-        age_group: Set(actor.age_group),
-        category: Set(actor.category),
-        region: Set(actor.region),
+        // The copy frozen on the invitation, not the directory of today.
+        gender: Set(invitation.gender),
+        age_group: Set(invitation.age_group),
+        category: Set(invitation.category),
+        region: Set(invitation.region),
         people: Set(1),
         method: Set(method.slug().into()),
         recorded_by: Set(user_id),

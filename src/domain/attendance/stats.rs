@@ -1,9 +1,10 @@
 //! Attendance figures: invited vs present, disaggregated, with small cells hidden where published.
+//! Every count reads the copies frozen on invitations and attendance rows, never the directory.
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{actor, attendance, event, invitation, report, venue};
+use entity::{attendance, event, invitation, report, venue};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
@@ -367,15 +368,14 @@ async fn tally<C: ConnectionTrait>(db: &C, scope: Condition) -> AppResult<Tally>
     }
     let invited: Vec<(String, String, i64)> = invitation::Entity::find()
         .select_only()
-        .column(actor::Column::Category)
-        .column(actor::Column::Gender)
+        .column(invitation::Column::Category)
+        .column(invitation::Column::Gender)
         .column_as(invitation::Column::Id.count(), "n")
-        .join(JoinType::InnerJoin, invitation::Relation::Actor.def())
         .join(JoinType::InnerJoin, invitation::Relation::Event.def())
         .join(JoinType::LeftJoin, event_venue())
         .filter(scope)
-        .group_by(actor::Column::Category)
-        .group_by(actor::Column::Gender)
+        .group_by(invitation::Column::Category)
+        .group_by(invitation::Column::Gender)
         .into_tuple()
         .all(db)
         .await?;

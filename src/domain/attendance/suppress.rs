@@ -148,65 +148,231 @@ pub fn total(n: u64) -> Figure {
     }
 }
 
-/// The published cells of a breakdown whose total is published.
-///
-/// Cells of one to four people are hidden. A reader who knows the total also knows what the hidden
-/// cells add up to, that each "<5" is 1–4 and each "x" at least 5 and at most the smallest cell still
-/// shown; while those bounds pin a hidden cell to one value (always so when a single cell is hidden),
-/// the smallest non-zero cell still shown is withheld too. Zeros stay shown.
+/// The published cells of a single breakdown whose total is published (see [`protect`]).
 pub fn breakdown(counts: &[u64]) -> Vec<Figure> {
-    let mut figures: Vec<Figure> = counts.iter().map(|&n| total(n)).collect();
-    let sum: u64 = counts.iter().sum();
-    if sum < THRESHOLD {
-        // The total is itself "<5", so the reader has no sum to subtract from.
-        return figures;
-    }
-    while any_pinned(counts, &figures) {
-        let next = counts
-            .iter()
-            .enumerate()
-            .filter(|&(i, &n)| n > 0 && !figures[i].is_hidden())
-            .min_by_key(|&(_, &n)| n);
-        match next {
-            Some((i, _)) => figures[i] = Figure::Withheld,
-            // Every non-zero cell is hidden already; the total must stay exact (see the report notes).
-            None => break,
-        }
-    }
-    figures
+    let total: u64 = counts.iter().sum();
+    protect(total, &[Part::open(counts)]).cells.remove(0)
 }
 
-/// Whether a reader could work out one hidden cell from the total and the cells shown.
-fn any_pinned(counts: &[u64], figures: &[Figure]) -> bool {
-    let ceiling = counts
+/// One breakdown of the people a total counts. `locked` cells are published elsewhere as they
+/// stand (an event's head count on its own page), so withholding them here would hide nothing.
+#[derive(Clone, Debug)]
+pub struct Part<'a> {
+    pub counts: &'a [u64],
+    pub locked: bool,
+    /// Cells that must be hidden whatever the rule says (withheld on another page).
+    pub forced: Vec<usize>,
+}
+
+impl<'a> Part<'a> {
+    pub fn open(counts: &'a [u64]) -> Self {
+        Part {
+            counts,
+            locked: false,
+            forced: Vec::new(),
+        }
+    }
+}
+
+/// What a set of breakdowns of the same people publishes: the total and each breakdown's cells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Published {
+    pub total: Figure,
+    pub cells: Vec<Vec<Figure>>,
+    /// Breakdowns not published at all: their "x" cells say nothing about the count.
+    pub dropped: Vec<bool>,
+}
+
+/// No value of a hidden figure may be worked out from what is published beside it.
+///
+/// **The rule (proved by the property test below).** A reader knows every shown count, that "<5"
+/// is 1–4, that "x" is at least 5 and at most the smallest non-zero count still shown in its
+/// breakdown (the cells withheld are always the smallest, so "x" never exceeds them), and that
+/// every breakdown adds up to the same total — shown, "<5", or "x" (then only what the breakdowns
+/// imply is known). For every hidden figure, the values consistent with all of that must number at
+/// least two. The check is by intervals: for a total `T` in its feasible range, each breakdown is an
+/// equation `Σ cells = T` over boxes, whose feasible values for one cell form an interval; since any
+/// one-way breakdowns of the same total can be realized together, the union over feasible `T` is
+/// exactly what the reader can deduce.
+///
+/// **The method.** Hide the cells of one to four people; while some hidden figure is pinned, withhold
+/// the smallest non-zero cell still shown of its breakdown; when none is left, withhold the total;
+/// when the total is withheld and still pinned by a breakdown shown in full, withhold that
+/// breakdown's smallest non-zero cell. Zeros stay shown.
+pub fn protect(total: u64, parts: &[Part<'_>]) -> Published {
+    let mut cells: Vec<Vec<Figure>> = parts
         .iter()
-        .zip(figures)
-        .filter(|&(&n, f)| n > 0 && !f.is_hidden())
-        .map(|(&n, _)| n)
-        .min()
-        .unwrap_or(u64::MAX / 4);
-    let bounds: Vec<(u64, u64, u64)> = counts
-        .iter()
-        .zip(figures)
-        .filter_map(|(&n, f)| match f {
-            Figure::Exact(_) => None,
-            Figure::Small => Some((n, 1, THRESHOLD - 1)),
-            Figure::Withheld => Some((n, THRESHOLD, ceiling)),
+        .map(|p| {
+            p.counts
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| {
+                    if p.forced.contains(&i) && n >= THRESHOLD {
+                        Figure::Withheld
+                    } else {
+                        self::total(n)
+                    }
+                })
+                .collect()
         })
         .collect();
-    if bounds.is_empty() {
-        return false;
+    let mut shown_total = self::total(total);
+    let mut dropped = vec![false; parts.len()];
+    if total < THRESHOLD {
+        // Every cell is then 0 or "<5", and the total "<5" too: nothing pins a cell to one value,
+        // except four or more people one per cell (four "<5" adding up to at most 4 are each 1).
+        // That case is not covered: it would need a mark for "0 to 4" on zeros; see the README.
+        return Published {
+            total: shown_total,
+            cells,
+            dropped,
+        };
     }
-    let hidden_sum: u64 = bounds.iter().map(|b| b.0).sum();
-    let all_low: u64 = bounds.iter().map(|b| b.1).sum();
-    let all_high: u64 = bounds.iter().map(|b| b.2).sum();
-    bounds.iter().any(|&(_, low, high)| {
-        let others_low = all_low - low;
-        let others_high = all_high - high;
-        let least = low.max(hidden_sum.saturating_sub(others_high));
-        let most = high.min(hidden_sum - others_low);
-        least >= most
-    })
+    // Each round hides one more figure, so this ends.
+    loop {
+        let view = Reader::new(shown_total, parts, &cells, &dropped);
+        let Some(pinned) = view.first_pinned(shown_total.is_hidden()) else {
+            break;
+        };
+        let target = match pinned {
+            Pinned::Cell(b) => b,
+            Pinned::Total(b) => b,
+        };
+        if let Some(i) = smallest_shown(parts, &cells, target) {
+            cells[target][i] = Figure::Withheld;
+        } else if shown_total.exact().is_some() {
+            shown_total = Figure::Withheld;
+        } else if let Some((b, i)) = (0..parts.len())
+            .filter_map(|b| smallest_shown(parts, &cells, b).map(|i| (b, i)))
+            .min_by_key(|&(b, i)| parts[b].counts[i])
+        {
+            cells[b][i] = Figure::Withheld;
+        } else if let Some(b) = (0..parts.len()).find(|&b| !dropped[b] && !parts[b].locked) {
+            // Every cell is hidden and their marks alone still give a figure away: the breakdown
+            // is not published at all (every cell "x", standing then for any count).
+            dropped[b] = true;
+            cells[b] = vec![Figure::Withheld; cells[b].len()];
+        } else {
+            break;
+        }
+    }
+    Published {
+        total: shown_total,
+        cells,
+        dropped,
+    }
+}
+
+/// The smallest non-zero cell of breakdown `b` still shown, unless the breakdown is locked.
+fn smallest_shown(parts: &[Part<'_>], cells: &[Vec<Figure>], b: usize) -> Option<usize> {
+    if parts[b].locked {
+        return None;
+    }
+    parts[b]
+        .counts
+        .iter()
+        .enumerate()
+        .filter(|&(i, &n)| n > 0 && !cells[b][i].is_hidden())
+        .min_by_key(|&(_, &n)| n)
+        .map(|(i, _)| i)
+}
+
+enum Pinned {
+    /// A hidden cell of this breakdown has one possible value.
+    Cell(usize),
+    /// The hidden total has one possible value, given this breakdown.
+    Total(usize),
+}
+
+const UNBOUNDED: u64 = u64::MAX / 8;
+
+/// What a reader can deduce: bounds of each figure, from the marks alone.
+struct Reader {
+    /// Per breakdown still published: the shown sum, and each hidden cell's (low, high) from its mark.
+    parts: Vec<(u64, Vec<(u64, u64)>)>,
+    /// Their indices among all breakdowns.
+    index: Vec<usize>,
+    total: (u64, u64),
+}
+
+impl Reader {
+    fn new(total: Figure, parts: &[Part<'_>], cells: &[Vec<Figure>], dropped: &[bool]) -> Reader {
+        let parts: Vec<(u64, Vec<(u64, u64)>)> = parts
+            .iter()
+            .zip(cells)
+            .zip(dropped)
+            .filter(|(_, gone)| !**gone)
+            .map(|((p, figures), _)| {
+                let ceiling = p
+                    .counts
+                    .iter()
+                    .zip(figures)
+                    .filter(|&(&n, f)| n > 0 && !f.is_hidden())
+                    .map(|(&n, _)| n)
+                    .min()
+                    .unwrap_or(UNBOUNDED);
+                let shown: u64 = figures.iter().filter_map(|f| f.exact()).sum();
+                let hidden = figures
+                    .iter()
+                    .filter_map(|f| match f {
+                        Figure::Exact(_) => None,
+                        Figure::Small => Some((1, THRESHOLD - 1)),
+                        Figure::Withheld => Some((THRESHOLD, ceiling.max(THRESHOLD))),
+                    })
+                    .collect();
+                (shown, hidden)
+            })
+            .collect();
+        let mut range = bounds(total);
+        for (shown, hidden) in &parts {
+            let low = shown + hidden.iter().map(|h| h.0).sum::<u64>();
+            let high = shown.saturating_add(hidden.iter().map(|h| h.1).fold(0, u64::saturating_add));
+            range = (range.0.max(low), range.1.min(high));
+        }
+        let index = (0..dropped.len()).filter(|&b| !dropped[b]).collect();
+        Reader {
+            parts,
+            index,
+            total: range,
+        }
+    }
+
+    fn first_pinned(&self, total_hidden: bool) -> Option<Pinned> {
+        let (t_low, t_high) = self.total;
+        for (b, (shown, hidden)) in self.parts.iter().enumerate() {
+            let all_low: u64 = hidden.iter().map(|h| h.0).sum();
+            let all_high: u64 = hidden.iter().map(|h| h.1).fold(0, u64::saturating_add);
+            for &(low, high) in hidden {
+                let others_low = all_low - low;
+                let others_high = all_high.saturating_sub(high);
+                let least = low.max(t_low.saturating_sub(shown.saturating_add(others_high)));
+                let most = high.min(t_high.saturating_sub(shown + others_low));
+                if least >= most {
+                    return Some(Pinned::Cell(self.index[b]));
+                }
+            }
+        }
+        if total_hidden && t_low >= t_high {
+            // Which breakdown fixes it: the one whose own sum range is narrowest.
+            let b = (0..self.parts.len()).min_by_key(|&b| {
+                let (shown, hidden) = &self.parts[b];
+                let low = shown + hidden.iter().map(|h| h.0).sum::<u64>();
+                let high = shown.saturating_add(hidden.iter().map(|h| h.1).fold(0, u64::saturating_add));
+                high - low
+            })?;
+            return Some(Pinned::Total(self.index[b]));
+        }
+        None
+    }
+}
+
+/// What a mark alone says about a total.
+fn bounds(total: Figure) -> (u64, u64) {
+    match total {
+        Figure::Exact(n) => (n, n),
+        Figure::Small => (1, THRESHOLD - 1),
+        Figure::Withheld => (THRESHOLD, UNBOUNDED),
+    }
 }
 
 /// `?published=true`: an organizer asking for the figures as everyone else sees them.
@@ -229,28 +395,73 @@ impl DisclosureQuery {
 impl Summary {
     /// The figures others may see: small cells hidden, and those that would give them away.
     pub fn published(&self) -> Summary {
+        self.published_with(&[], &[], &[])
+    }
+
+    /// Published, with the present people's breakdowns also checked against `present_columns` and
+    /// the guests' against `invited_columns` (an event table's locked columns), and these cells of
+    /// the present group forced hidden: (part, cell) with part 0 = origin, 1 = gender.
+    fn published_with(&self, present_columns: &[u64], invited_columns: &[u64], forced: &[(usize, usize)]) -> Summary {
         if self.published {
             return self.clone();
         }
         let exact = |f: Figure| f.exact().unwrap_or(0);
-        let origin = breakdown(&[exact(self.invited_present), exact(self.walk_ins)]);
-        let by_gender = self.by_gender.published();
+        let origin_counts = [exact(self.invited_present), exact(self.walk_ins)];
+        let present_sets = [
+            origin_counts.to_vec(),
+            self.by_gender.counts(),
+            self.by_age_group.counts(),
+            self.by_category.counts(),
+            self.by_region.counts(),
+        ];
+        let mut parts: Vec<Part<'_>> = present_sets.iter().map(|c| Part::open(c)).collect();
+        for &(part, cell) in forced {
+            parts[part].forced.push(cell);
+        }
+        if !present_columns.is_empty() {
+            parts.push(Part {
+                counts: present_columns,
+                locked: true,
+                forced: Vec::new(),
+            });
+        }
+        let present = protect(exact(self.present), &parts);
+        let invited_sets = [self.invited_by_gender.counts(), self.invited_by_category.counts()];
+        let mut parts: Vec<Part<'_>> = invited_sets.iter().map(|c| Part::open(c)).collect();
+        if !invited_columns.is_empty() {
+            parts.push(Part {
+                counts: invited_columns,
+                locked: true,
+                forced: Vec::new(),
+            });
+        }
+        let invited = protect(exact(self.invited), &parts);
+        let named = |b: &Breakdown, figures: &[Figure]| {
+            Breakdown(
+                b.0.iter()
+                    .map(|(k, _)| k.clone())
+                    .zip(figures.iter().copied())
+                    .collect(),
+            )
+        };
+        let by_gender = named(&self.by_gender, &present.cells[1]);
         let women_share_percent = by_gender
             .get(Gender::Female.slug())
             .exact()
+            .and(present.total.exact())
             .and(self.women_share_percent);
         Summary {
             published: true,
-            invited: total(exact(self.invited)),
-            present: total(exact(self.present)),
-            invited_present: origin[0],
-            walk_ins: origin[1],
+            invited: invited.total,
+            present: present.total,
+            invited_present: present.cells[0][0],
+            walk_ins: present.cells[0][1],
             by_gender,
-            by_age_group: self.by_age_group.published(),
-            by_category: self.by_category.published(),
-            by_region: self.by_region.published(),
-            invited_by_gender: self.invited_by_gender.published(),
-            invited_by_category: self.invited_by_category.published(),
+            by_age_group: named(&self.by_age_group, &present.cells[2]),
+            by_category: named(&self.by_category, &present.cells[3]),
+            by_region: named(&self.by_region, &present.cells[4]),
+            invited_by_gender: named(&self.invited_by_gender, &invited.cells[0]),
+            invited_by_category: named(&self.invited_by_category, &invited.cells[1]),
             women_share_percent,
             women_target_percent: self.women_target_percent,
         }
@@ -263,36 +474,57 @@ impl Summary {
 }
 
 impl Across {
-    /// Published figures; each column of the event table is a breakdown of the overall total.
+    /// Published figures. Each event's column cells are shown as on the event's own page (exact, or
+    /// "<5"), so they are locked: the overall figures are protected against them instead.
     pub fn published(&self) -> Across {
-        let column = |pick: fn(&EventRow) -> Figure| {
-            let counts: Vec<u64> = self.events.iter().map(|r| pick(r).exact().unwrap_or(0)).collect();
-            breakdown(&counts)
+        let column = |pick: fn(&EventRow) -> Figure| -> Vec<u64> {
+            self.events.iter().map(|r| pick(r).exact().unwrap_or(0)).collect()
         };
-        let invited = column(|r| r.invited);
         let present = column(|r| r.present);
-        let walk_ins = column(|r| r.walk_ins);
-        let women = column(|r| r.women);
+        let invited = column(|r| r.invited);
+        // The walk-ins and women columns add up to one cell of the overall figures: when that
+        // cell would give a small event count away, the cell is withheld.
+        let exact = |f: Figure| f.exact().unwrap_or(0);
+        let mut forced = Vec::new();
+        let pairs = [
+            ((0, 1), column(|r| r.walk_ins), exact(self.summary.walk_ins)),
+            ((1, 0), column(|r| r.women), exact(self.summary.women())),
+        ];
+        for (cell, counts, sum) in &pairs {
+            let alone = protect(
+                *sum,
+                &[Part {
+                    counts,
+                    locked: true,
+                    forced: Vec::new(),
+                }],
+            );
+            if alone.total.is_hidden() && *sum >= THRESHOLD {
+                forced.push(*cell);
+            }
+        }
+        let summary = self.summary.published_with(&present, &invited, &forced);
         let events = self
             .events
             .iter()
-            .enumerate()
-            .map(|(i, row)| EventRow {
-                invited: invited[i],
-                present: present[i],
-                walk_ins: walk_ins[i],
-                women: women[i],
-                // A share next to one exact figure would give the other away.
-                women_share_percent: (!present[i].is_hidden() && !women[i].is_hidden())
-                    .then_some(row.women_share_percent)
-                    .flatten(),
-                ..row.clone()
+            .map(|row| {
+                let present = total(exact(row.present));
+                // As against the others present: 20 women of 23 would give 3 others away.
+                let women = breakdown(&[exact(row.women), exact(row.present).saturating_sub(exact(row.women))])[0];
+                EventRow {
+                    invited: total(exact(row.invited)),
+                    present,
+                    walk_ins: total(exact(row.walk_ins)),
+                    women,
+                    // A share next to one exact figure would give the other away.
+                    women_share_percent: (!present.is_hidden() && !women.is_hidden())
+                        .then_some(row.women_share_percent)
+                        .flatten(),
+                    ..row.clone()
+                }
             })
             .collect();
-        Across {
-            summary: self.summary.published(),
-            events,
-        }
+        Across { summary, events }
     }
 
     pub fn disclosed(self, published: bool) -> Across {
@@ -302,6 +534,8 @@ impl Across {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
     use Figure::{Exact, Small, Withheld};
 
@@ -470,12 +704,13 @@ mod tests {
             events: vec![row(1, 40, 20), row(2, 3, 1), row(3, 12, 6)],
         };
         let published = across.published();
+        // Each event's head count as on its own page; women hidden where the others would be small.
         let present: Vec<Figure> = published.events.iter().map(|e| e.present).collect();
-        assert_eq!(present, [Exact(40), Small, Withheld]);
+        assert_eq!(present, [Exact(40), Small, Exact(12)]);
         let women: Vec<Figure> = published.events.iter().map(|e| e.women).collect();
-        assert_eq!(women, [Exact(20), Small, Withheld]);
+        assert_eq!(women, [Exact(20), Small, Exact(6)]);
         let shares: Vec<Option<f64>> = published.events.iter().map(|e| e.women_share_percent).collect();
-        assert_eq!(shares, [Some(50.0), None, None]);
+        assert_eq!(shares, [Some(50.0), None, Some(50.0)]);
     }
 
     #[test]
@@ -504,5 +739,140 @@ mod tests {
         );
         assert_eq!(b.get("male"), Small);
         assert_eq!(b.get("nobody"), Exact(0));
+    }
+
+    #[test]
+    fn four_women_and_four_men_hide_the_total_too() {
+        let published = protect(8, &[Part::open(&[4, 4, 0]), Part::open(&[0, 8, 0])]);
+        assert_eq!(published.cells[0], [Small, Small, Exact(0)]);
+        assert_eq!(published.total, Withheld, "8 would give 4 and 4 away");
+        assert_eq!(published.cells[1][1], Withheld, "the age breakdown would give 8 away");
+    }
+
+    /// What a reader can deduce, worked out independently of `protect`: every total `T` the marks
+    /// allow, every breakdown feasible for `T`, and each hidden cell's interval for that `T`.
+    fn deducible(total: Figure, parts: &[Vec<u64>], cells: &[Vec<Figure>]) -> (BTreeSet<u64>, Vec<Vec<BTreeSet<u64>>>) {
+        let limit: u64 = parts.iter().map(|p| p.iter().sum::<u64>()).max().unwrap_or(0) * 2 + 40;
+        let boxes: Vec<Vec<(u64, u64)>> = parts
+            .iter()
+            .zip(cells)
+            .map(|(p, figures)| {
+                let ceiling = p
+                    .iter()
+                    .zip(figures)
+                    .filter(|(n, f)| **n > 0 && !f.is_hidden())
+                    .map(|(n, _)| *n)
+                    .min()
+                    .unwrap_or(limit);
+                figures
+                    .iter()
+                    .map(|f| match f {
+                        Exact(n) => (*n, *n),
+                        Small => (1, 4),
+                        Withheld => (5, ceiling.max(5)),
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut totals = BTreeSet::new();
+        let mut values: Vec<Vec<BTreeSet<u64>>> = boxes.iter().map(|b| vec![BTreeSet::new(); b.len()]).collect();
+        for t in 0..=limit {
+            let allowed = match total {
+                Exact(n) => t == n,
+                Small => (1..=4).contains(&t),
+                Withheld => t >= 5,
+            };
+            let feasible = boxes.iter().all(|b| {
+                let low: u64 = b.iter().map(|x| x.0).sum();
+                let high: u64 = b.iter().map(|x| x.1).sum();
+                (low..=high).contains(&t)
+            });
+            if !allowed || !feasible {
+                continue;
+            }
+            totals.insert(t);
+            for (b, bx) in boxes.iter().enumerate() {
+                let low: u64 = bx.iter().map(|x| x.0).sum();
+                let high: u64 = bx.iter().map(|x| x.1).sum();
+                for (i, &(l, h)) in bx.iter().enumerate() {
+                    let from = l.max((t + h).saturating_sub(high));
+                    let to = h.min(t + l - low);
+                    values[b][i].extend(from..=to);
+                }
+            }
+        }
+        (totals, values)
+    }
+
+    /// Splits `total` into `n` cells, small ones often, from a seed.
+    fn split(total: u64, n: usize, mut seed: u64) -> Vec<u64> {
+        let mut cells = vec![0u64; n];
+        let mut left = total;
+        for cell in cells.iter_mut().take(n - 1) {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let take = if left == 0 { 0 } else { (seed >> 33) % (left.min(9) + 1) };
+            *cell = take;
+            left -= take;
+        }
+        cells[n - 1] = left;
+        cells.rotate_left((seed % n as u64) as usize);
+        cells
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12_000))]
+
+        /// The rule of [`protect`], over random sets of breakdowns of the same people: no hidden
+        /// figure has a single value the reader could deduce, and none shown is 1 to 4.
+        #[test]
+        fn no_hidden_figure_is_determined_by_the_shown_ones(
+            first in proptest::collection::vec(proptest::prop_oneof![3 => 0u64..5, 2 => 0u64..15, 1 => 0u64..60], 1..6),
+            others in proptest::collection::vec((1usize..6, proptest::prelude::any::<u64>()), 0..4),
+        ) {
+            let total: u64 = first.iter().sum();
+            let mut parts = vec![first.clone()];
+            parts.extend(others.iter().map(|&(n, seed)| split(total, n, seed)));
+            // The one case the rule does not cover (see `protect`): fewer than five people spread
+            // one per cell over four cells or more show that each cell is one person.
+            proptest::prop_assume!(
+                total >= THRESHOLD || parts.iter().all(|p| p.iter().filter(|&&n| n > 0).count() < 4)
+            );
+            // Open breakdowns only: a locked one (figures shown on another page) may fix the total,
+            // and then no hiding on this page can help; see `Across::published`.
+            let views: Vec<Part<'_>> = parts.iter().map(|c| Part::open(c)).collect();
+            let published = protect(total, &views);
+            let kept: Vec<usize> = (0..parts.len()).filter(|&b| !published.dropped[b]).collect();
+            let kept_parts: Vec<Vec<u64>> = kept.iter().map(|&b| parts[b].clone()).collect();
+            let kept_cells: Vec<Vec<Figure>> = kept.iter().map(|&b| published.cells[b].clone()).collect();
+            proptest::prop_assert!(!kept.is_empty() || published.total.is_hidden());
+            let (totals, kept_values) = deducible(published.total, &kept_parts, &kept_cells);
+            let mut values = vec![Vec::new(); parts.len()];
+            for (k, &b) in kept.iter().enumerate() {
+                values[b] = kept_values[k].clone();
+            }
+            proptest::prop_assert!(totals.contains(&total), "{parts:?} {published:?}");
+            if published.total.is_hidden() {
+                proptest::prop_assert!(totals.len() >= 2, "total pinned: {parts:?} {published:?}");
+            }
+            for (b, figures) in published.cells.iter().enumerate() {
+                if published.dropped[b] {
+                    // Not published: every cell "x", nothing deducible from it.
+                    proptest::prop_assert!(figures.iter().all(|f| *f == Withheld));
+                    continue;
+                }
+                for (i, f) in figures.iter().enumerate() {
+                    let n = parts[b][i];
+                    if let Exact(shown) = f {
+                        proptest::prop_assert!(*shown == n && !(1..5).contains(&n));
+                    } else {
+                        proptest::prop_assert!(values[b][i].contains(&n), "{parts:?} {published:?} {b}/{i}");
+                        proptest::prop_assert!(
+                            values[b][i].len() >= 2,
+                            "cell {b}/{i} pinned to {:?}: {parts:?} {published:?}", values[b][i]
+                        );
+                    }
+                }
+            }
+        }
     }
 }

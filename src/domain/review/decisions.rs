@@ -8,7 +8,7 @@ use entity::{event, outcome, outcome_decision};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 
-use super::ReviewedOutcome;
+use super::{ReviewedOutcome, undo};
 use crate::domain::sections::{self, Section};
 use crate::domain::text;
 use crate::domain::users::User;
@@ -31,6 +31,10 @@ pub struct DecisionInput {
     /// The section version the new text started from; required with `section_body`.
     #[serde(default)]
     pub section_version: Option<i32>,
+    /// Reopening an accepted outcome whose acceptance edited the section: `restore` puts back the
+    /// text it replaced, `keep` (the default) leaves the section as it is; either is recorded.
+    #[serde(default)]
+    pub restore_section: Option<String>,
 }
 
 /// What a decision does to an outcome's status.
@@ -75,6 +79,7 @@ struct ValidDecision {
     verdict: Verdict,
     rationale: String,
     edit: Option<(String, i32)>,
+    restore: undo::Choice,
 }
 
 impl DecisionInput {
@@ -98,10 +103,15 @@ impl DecisionInput {
                 Some((body, version.unwrap_or(0)))
             }
         };
+        let restore = undo::Choice::parse(self.restore_section.as_deref(), &mut errors);
+        if restore == undo::Choice::Restore && verdict.is_some_and(|v| v != Verdict::Reopen) {
+            errors.add("restore_section", "undo.bad_choice");
+        }
         errors.into_result(ValidDecision {
             verdict: verdict.unwrap_or(Verdict::Defer),
             rationale,
             edit,
+            restore,
         })
     }
 }
@@ -172,7 +182,14 @@ pub async fn decide(
     };
     let mut decided = Vec::with_capacity(targets.len());
     for target in &targets {
-        match record(&txn, target, by, &valid, edit.as_ref()).await? {
+        // Reopening: the acceptance's edit is undone when asked, and the choice recorded.
+        let (undone, choice) = if valid.verdict == Verdict::Reopen {
+            undo::apply(&txn, target.id, valid.restore).await?
+        } else {
+            (None, "")
+        };
+        let edit = undone.as_ref().or(edit.as_ref());
+        match record(&txn, target, by, &valid, edit, choice).await? {
             Some(o) => decided.push(o),
             // Published between our read and our write: nothing of this transaction is kept.
             None => {
@@ -232,6 +249,7 @@ async fn record(
     by: Option<&User>,
     valid: &ValidDecision,
     edit: Option<&(String, String)>,
+    restore_choice: &str,
 ) -> AppResult<Option<ReviewedOutcome>> {
     let now = Utc::now();
     let reopened = valid.verdict == Verdict::Reopen;
@@ -263,6 +281,7 @@ async fn record(
         section_id: Set(target.section_id),
         section_body_before: Set(edit.map(|(before, _)| before.clone())),
         section_body_after: Set(edit.map(|(_, after)| after.clone())),
+        restore_choice: Set(restore_choice.to_string()),
         decided_by: Set(by.map(|u| u.id)),
         decided_at: Set(now),
         ..Default::default()

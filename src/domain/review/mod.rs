@@ -4,6 +4,7 @@ pub mod decisions;
 pub mod history;
 pub mod inbox;
 pub mod traceability;
+pub mod undo;
 
 use std::collections::HashMap;
 

@@ -79,15 +79,16 @@ pub async fn workshops<C: ConnectionTrait>(
         });
     }
     let mut out = Vec::with_capacity(events.len());
-    for (event, origin) in origins::with_places(db, events).await? {
+    for (event, live) in origins::with_places(db, events).await? {
+        // Versions published before figures (then places) were frozen read them live.
+        let (participation, origin) = match participation.remove(&event.id) {
+            Some(frozen) => (frozen.participation, frozen.origin.unwrap_or(live)),
+            None => (stats::summary(db, event.id).await?.published(), live),
+        };
         out.push(Workshop {
             event_id: event.id,
             kind: EventKind::parse(&event.kind).unwrap_or(EventKind::DisseminationWorkshop),
-            // Versions published before figures were frozen read them live.
-            participation: match participation.remove(&event.id) {
-                Some(frozen) => frozen,
-                None => stats::summary(db, event.id).await?.published(),
-            },
+            participation,
             outcomes: by_event.remove(&event.id).unwrap_or_default(),
             origin,
         });

@@ -1,4 +1,5 @@
-//! Workshop participation frozen with a version, so an export of it never changes after late check-ins.
+//! Workshop participation, title, date and venue frozen with a version, so an export of it never
+//! changes after late check-ins or edits of the event.
 
 use std::collections::HashMap;
 
@@ -6,6 +7,7 @@ use entity::version_participation;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 
+use super::origins::{self, Origin};
 use crate::domain::attendance::stats::{self, Summary};
 use crate::domain::attendance::suppress::{Breakdown, Figure, SMALL_MARK, WITHHELD_MARK};
 use crate::error::AppResult;
@@ -82,15 +84,23 @@ impl From<Stored> for Summary {
     }
 }
 
-/// Stores the published figures of these events for the version being published.
+/// Stores the published figures of these events for the version being published, with each
+/// workshop's title, date and venue as they stand now.
 pub async fn freeze<C: ConnectionTrait>(db: &C, version_id: i32, event_ids: &[i32]) -> AppResult<()> {
+    let origins = origins::of_events(db, event_ids.iter().copied()).await?;
     for event_id in event_ids {
         let published = stats::summary(db, *event_id).await?.published();
         let figures = serde_json::to_string(&Stored::from(&published)).map_err(anyhow::Error::from)?;
+        let origin = origins.get(event_id).cloned().unwrap_or_default();
         version_participation::Entity::insert(version_participation::ActiveModel {
             version_id: Set(version_id),
             event_id: Set(*event_id),
             figures: Set(figures),
+            event_title: Set(origin.title),
+            event_starts_at: Set(Some(origin.starts_at)),
+            event_timezone: Set(origin.timezone),
+            venue_name: Set(origin.venue),
+            venue_region: Set(origin.region),
             ..Default::default()
         })
         .exec_without_returning(db)
@@ -99,8 +109,15 @@ pub async fn freeze<C: ConnectionTrait>(db: &C, version_id: i32, event_ids: &[i3
     Ok(())
 }
 
+/// One workshop as a version froze it: its figures, and where and when it was, if kept.
+pub struct FrozenWorkshop {
+    pub participation: Summary,
+    /// `None` for rows frozen before the title, date and venue were kept.
+    pub origin: Option<Origin>,
+}
+
 /// The figures frozen with a version, by event (empty for versions published before they were kept).
-pub async fn frozen<C: ConnectionTrait>(db: &C, version_id: i32) -> AppResult<HashMap<i32, Summary>> {
+pub async fn frozen<C: ConnectionTrait>(db: &C, version_id: i32) -> AppResult<HashMap<i32, FrozenWorkshop>> {
     let rows = version_participation::Entity::find()
         .filter(version_participation::Column::VersionId.eq(version_id))
         .all(db)
@@ -109,7 +126,20 @@ pub async fn frozen<C: ConnectionTrait>(db: &C, version_id: i32) -> AppResult<Ha
         .into_iter()
         .filter_map(|row| {
             let stored: Stored = serde_json::from_str(&row.figures).ok()?;
-            Some((row.event_id, Summary::from(stored)))
+            let origin = row.event_starts_at.map(|starts_at| Origin {
+                title: row.event_title,
+                starts_at,
+                timezone: row.event_timezone,
+                venue: row.venue_name,
+                region: row.venue_region,
+            });
+            Some((
+                row.event_id,
+                FrozenWorkshop {
+                    participation: Summary::from(stored),
+                    origin,
+                },
+            ))
         })
         .collect())
 }
