@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use crate::domain::attendance::record::{self, Headcount, HeadcountCell, Mark, WalkIn};
 use crate::domain::attendance::roster;
+use crate::domain::audit::Who;
 use crate::domain::debates::notes::{self, NoteInput};
 use crate::domain::debates::outcomes::{self, OutcomeInput};
 use crate::domain::events;
@@ -146,7 +147,7 @@ pub async fn hold_workshop(
         outcomes::create(db, id, None, &input).await?;
         count += 1;
     }
-    events::change_status(db, ctx, id, EventStatus::Completed).await?;
+    events::change_status(db, ctx, id, EventStatus::Completed, &Who::system("demo")).await?;
     Ok(DaySummary {
         present,
         outcomes: count,

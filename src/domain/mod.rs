@@ -3,6 +3,7 @@
 pub mod actors;
 pub mod api_tokens;
 pub mod attendance;
+pub mod audit;
 pub mod calendar_feed;
 pub mod csv_out;
 pub mod debates;

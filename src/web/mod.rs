@@ -7,6 +7,7 @@ pub mod admin_inbound;
 pub mod admin_outbox;
 pub mod assets;
 pub mod attendance_stats;
+pub mod audit_who;
 pub mod auth;
 pub mod auth_extract;
 pub mod checkin;

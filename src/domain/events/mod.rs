@@ -10,6 +10,7 @@ use entity::{event, report, venue};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::audit::{self, Changes, Who};
 use crate::domain::vocab::{EventKind, EventStatus};
 use crate::domain::{invitations, text};
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -229,7 +230,7 @@ impl ValidEvent {
 }
 
 /// Creates a draft event with its calendar UID; `prior` carries errors found while parsing a form.
-pub async fn create(db: &DatabaseConnection, input: &EventInput, prior: FieldErrors) -> AppResult<Event> {
+pub async fn create(db: &DatabaseConnection, input: &EventInput, prior: FieldErrors, who: &Who) -> AppResult<Event> {
     let valid = input.validate(db, prior).await?;
     let now = Utc::now();
     let model = event::ActiveModel {
@@ -239,7 +240,11 @@ pub async fn create(db: &DatabaseConnection, input: &EventInput, prior: FieldErr
         created_at: Set(now),
         ..Default::default()
     };
-    Ok(valid.apply(model).insert(db).await?.into())
+    let txn = crate::db::begin_write(db).await?;
+    let event = Event::from(valid.apply(model).insert(&txn).await?);
+    audit::record(&txn, who, "event", event.id, "create", Changes::created(&event)).await?;
+    txn.commit().await?;
+    Ok(event)
 }
 
 pub async fn get(db: &DatabaseConnection, id: i32) -> AppResult<Event> {
@@ -258,6 +263,7 @@ pub async fn update(
     id: i32,
     input: &EventInput,
     prior: FieldErrors,
+    who: &Who,
 ) -> AppResult<Event> {
     let existing = event::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
     if matches!(
@@ -271,6 +277,7 @@ pub async fn update(
         || valid.ends_at != existing.ends_at
         || valid.venue_id != existing.venue_id;
     let scheduled = existing.status == EventStatus::Scheduled.slug();
+    let before = Event::from(existing.clone());
     let txn = crate::db::begin_write(db).await?;
     valid.apply(existing.into()).update(&txn).await?;
     if scheduled && significant {
@@ -280,12 +287,20 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
+    let updated = Event::from(updated);
+    audit::record(&txn, who, "event", id, "update", Changes::diff(&before, &updated)).await?;
     txn.commit().await?;
-    Ok(updated.into())
+    Ok(updated)
 }
 
 /// Merges a partial update (API `PATCH`) over the stored event.
-pub async fn patch(db: &DatabaseConnection, ctx: &MailContext, id: i32, patch: &EventPatch) -> AppResult<Event> {
+pub async fn patch(
+    db: &DatabaseConnection,
+    ctx: &MailContext,
+    id: i32,
+    patch: &EventPatch,
+    who: &Who,
+) -> AppResult<Event> {
     let current = get(db, id).await?;
     let input = EventInput {
         kind: patch.kind.clone().unwrap_or_else(|| current.kind.slug().into()),
@@ -305,7 +320,7 @@ pub async fn patch(db: &DatabaseConnection, ctx: &MailContext, id: i32, patch: &
             .women_target_percent
             .unwrap_or(current.women_target_percent.map(i64::from)),
     };
-    update(db, ctx, id, &input, FieldErrors::new()).await
+    update(db, ctx, id, &input, FieldErrors::new(), who).await
 }
 
 /// `PATCH` body: absent fields stay; `null` clears an optional field.
@@ -342,7 +357,13 @@ where
 }
 
 /// The allowed moves of the life cycle; cancelling sends a CANCEL to everyone already invited.
-pub async fn change_status(db: &DatabaseConnection, ctx: &MailContext, id: i32, to: EventStatus) -> AppResult<Event> {
+pub async fn change_status(
+    db: &DatabaseConnection,
+    ctx: &MailContext,
+    id: i32,
+    to: EventStatus,
+    who: &Who,
+) -> AppResult<Event> {
     let existing = event::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
     let from = EventStatus::parse(&existing.status).unwrap_or(EventStatus::Draft);
     let allowed = matches!(
@@ -366,6 +387,8 @@ pub async fn change_status(db: &DatabaseConnection, ctx: &MailContext, id: i32, 
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
+    let changes = Changes::new().set("status", from.slug(), to.slug());
+    audit::record(&txn, who, "event", id, "status", changes).await?;
     txn.commit().await?;
     Ok(changed.into())
 }

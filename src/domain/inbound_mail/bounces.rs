@@ -7,6 +7,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
 use super::{Bounce, Verdict};
+use crate::domain::audit::{self, Changes, Who};
 use crate::domain::vocab::Delivery;
 use crate::error::AppResult;
 
@@ -57,6 +58,16 @@ pub(super) async fn apply(txn: &DatabaseTransaction, bounce: &Bounce) -> AppResu
             .filter(invitation::Column::Id.eq(invitation_id))
             .exec(txn)
             .await?;
+        let changes = Changes::new().set("delivery", serde_json::Value::Null, Delivery::Failed.slug());
+        audit::record(
+            txn,
+            &Who::gateway("mail"),
+            "invitation",
+            invitation_id,
+            "bounce",
+            changes,
+        )
+        .await?;
     }
     Ok(())
 }
