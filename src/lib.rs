@@ -47,11 +47,11 @@ impl AppState {
             .map_err(error::AppError::Internal)
     }
 
-    /// Records one check-in mark made by `user_id`: the desk, the QR link and the API share it.
+    /// Records one check-in mark made by `who`: the desk, the QR link and the API share it.
     pub async fn record_mark(
         &self,
         event_id: i32,
-        user_id: i32,
+        who: &domain::audit::Who,
         mark: &domain::attendance::record::Mark,
     ) -> error::AppResult<domain::attendance::record::MarkResult> {
         let settings = &self.settings;
@@ -60,8 +60,9 @@ impl AppState {
             &settings.secret,
             &settings.regions,
             event_id,
-            Some(user_id),
+            who.user_id,
             mark,
+            who,
         )
         .await
     }

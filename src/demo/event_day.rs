@@ -82,7 +82,7 @@ pub async fn hold_workshop(
             client_id: Some(format!("demo-guest-{}", guest.invitation_id)),
             ..Default::default()
         };
-        record::apply(db, secret, &Regions::default(), id, None, &mark).await?;
+        record::apply(db, secret, &Regions::default(), id, None, &mark, &Who::system("demo")).await?;
     }
     for (n, (name, organization, gender, age, category)) in WALK_INS.iter().enumerate() {
         let mark = Mark {
@@ -97,7 +97,7 @@ pub async fn hold_workshop(
             }),
             ..Default::default()
         };
-        record::apply(db, secret, &Regions::default(), id, None, &mark).await?;
+        record::apply(db, secret, &Regions::default(), id, None, &mark, &Who::system("demo")).await?;
     }
     // The students of the lycée came as a group; they were counted, not named.
     let cells = [
@@ -121,7 +121,7 @@ pub async fn hold_workshop(
         }),
         ..Default::default()
     };
-    let present = record::apply(db, secret, &Regions::default(), id, None, &headcount)
+    let present = record::apply(db, secret, &Regions::default(), id, None, &headcount, &Who::system("demo"))
         .await?
         .present;
 
@@ -132,7 +132,7 @@ pub async fn hold_workshop(
             speaker_category: speaker.to_string(),
             ..Default::default()
         };
-        notes::create(db, id, None, &input).await?;
+        notes::create(db, id, None, &input, &Who::system("demo")).await?;
     }
     let mut count = 0;
     for o in OUTCOMES {
@@ -144,7 +144,7 @@ pub async fn hold_workshop(
             voiced_by: o.voiced_by.iter().map(|c| c.to_string()).collect(),
             agreement: o.agreement.into(),
         };
-        outcomes::create(db, id, None, &input).await?;
+        outcomes::create(db, id, None, &input, &Who::system("demo")).await?;
         count += 1;
     }
     events::change_status(db, ctx, id, EventStatus::Completed, &Who::system("demo")).await?;

@@ -10,7 +10,7 @@ pub struct Changes(pub Map<String, Value>);
 /// Fields never written to the log, at any depth: passwords, their hashes, tokens and secrets.
 pub fn is_secret(field: &str) -> bool {
     let field = field.to_ascii_lowercase();
-    ["password", "token", "secret", "hash", "csrf"]
+    ["password", "token", "secret", "hash", "csrf", "checkin_code"]
         .iter()
         .any(|word| field.contains(word))
 }
