@@ -66,10 +66,12 @@ async fn update_note(
     Path((id, note)): Path<(i32, i32)>,
     ApiJson(update): ApiJson<NoteUpdate>,
 ) -> AppResult<Response> {
-    Ok(match notes::update(&state.db, id, note, &user.user, &update, &who).await? {
-        Saved::Done(note) => Json(note).into_response(),
-        Saved::Stale(stale) => stale_note_response(*stale, Lang::En),
-    })
+    Ok(
+        match notes::update(&state.db, id, note, &user.user, &update, &who).await? {
+            Saved::Done(note) => Json(note).into_response(),
+            Saved::Stale(stale) => stale_note_response(*stale, Lang::En),
+        },
+    )
 }
 
 /// Delete a note (its author or an admin).

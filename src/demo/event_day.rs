@@ -35,7 +35,7 @@ pub async fn sections(db: &DatabaseConnection, report_id: i32, fixture: &[Sectio
             body: s.body.clone(),
             kind: s.kind.clone(),
         };
-        created.push(sections::create(db, report_id, &input).await?);
+        created.push(sections::create(db, report_id, &input, &Who::system("demo")).await?);
     }
     Ok(created)
 }
@@ -121,9 +121,17 @@ pub async fn hold_workshop(
         }),
         ..Default::default()
     };
-    let present = record::apply(db, secret, &Regions::default(), id, None, &headcount, &Who::system("demo"))
-        .await?
-        .present;
+    let present = record::apply(
+        db,
+        secret,
+        &Regions::default(),
+        id,
+        None,
+        &headcount,
+        &Who::system("demo"),
+    )
+    .await?
+    .present;
 
     for (topic, body, speaker) in NOTES {
         let input = NoteInput {

@@ -4,8 +4,8 @@ use entity::{event, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::domain::audit::{self, Changes, Who};
 use crate::calendar::{self, Method};
+use crate::domain::audit::{self, Changes, Who};
 use crate::domain::events::{Event, calendar_entry};
 use crate::domain::secrets;
 use crate::domain::venues;

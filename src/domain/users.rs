@@ -260,7 +260,10 @@ pub async fn update_access(
     }
     errors.into_result(())?;
     let txn = crate::db::begin_write(db).await?;
-    let existing = user::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
+    let existing = user::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let before = User::from(existing.clone());
     let mut model: user::ActiveModel = existing.into();
     model.role = Set(role.unwrap_or(Role::Viewer).slug().into());

@@ -209,7 +209,15 @@ pub async fn update(
         .await?;
     let current = get(&txn, event_id, id).await?;
     if result.rows_affected > 0 {
-        audit::record(&txn, who, "debate_note", id, "update", Changes::diff(&existing, &current)).await?;
+        audit::record(
+            &txn,
+            who,
+            "debate_note",
+            id,
+            "update",
+            Changes::diff(&existing, &current),
+        )
+        .await?;
     }
     txn.commit().await?;
     if result.rows_affected == 0 {
