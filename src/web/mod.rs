@@ -3,6 +3,7 @@
 pub mod actor_import;
 pub mod actors;
 pub mod admin;
+pub mod admin_audit;
 pub mod admin_inbound;
 pub mod admin_outbox;
 pub mod assets;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(assets::router())
         .merge(auth::router())
         .merge(admin::router())
+        .merge(admin_audit::router())
         .merge(admin_inbound::router())
         .merge(admin_outbox::router())
         .merge(profile::router())
