@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod mail;
+pub mod retention_job;
 pub mod server;
 pub mod web;
 
@@ -151,6 +152,14 @@ pub async fn serve(
             );
             tokio::spawn(mail::inbound::run(db, secret, url, poll, stop_inbound.clone()))
         });
+    let stop_retention = Arc::new(tokio::sync::Notify::new());
+    let retention = (state.settings.run_worker).then(|| {
+        retention_job::spawn(
+            state.db.clone(),
+            state.settings.retention.clone(),
+            stop_retention.clone(),
+        )
+    });
     let limits = state.settings.server.clone();
     let served = server::run(listener, app(state), limits, shutdown).await;
     // The worker finishes the message in hand; unsent ones stay queued for the next start.
@@ -161,6 +170,10 @@ pub async fn serve(
     if let Some(inbound) = inbound {
         stop_inbound.notify_one();
         let _ = inbound.await;
+    }
+    if let Some(retention) = retention {
+        stop_retention.notify_one();
+        let _ = retention.await;
     }
     served
 }

@@ -15,6 +15,7 @@ pub mod login;
 pub mod paging;
 pub mod passwords;
 pub mod regions;
+pub mod retention;
 pub mod reports;
 pub mod review;
 pub mod rsvp;
