@@ -52,7 +52,14 @@ async fn main() -> anyhow::Result<()> {
 
     let csv = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/actors-5000.csv"))?;
     let lines: Vec<&str> = csv.lines().take(2 * count + 1).collect();
-    csv_io::import(&db, &Default::default(), &(lines.join("\n") + "\n"), true, &toguna::domain::audit::Who::system("bench")).await?;
+    csv_io::import(
+        &db,
+        &Default::default(),
+        &(lines.join("\n") + "\n"),
+        true,
+        &toguna::domain::audit::Who::system("bench"),
+    )
+    .await?;
     let organizer = users::create(
         &db,
         NewUser {
@@ -81,7 +88,14 @@ async fn main() -> anyhow::Result<()> {
             &toguna::domain::audit::Who::system("bench"),
         )
         .await?;
-        events::change_status(&db, &ctx, event.id, EventStatus::Scheduled, &toguna::domain::audit::Who::system("bench")).await?;
+        events::change_status(
+            &db,
+            &ctx,
+            event.id,
+            EventStatus::Scheduled,
+            &toguna::domain::audit::Who::system("bench"),
+        )
+        .await?;
         event_ids.push(event.id);
     }
     // The first event invites the first `count` actors, the second the next `count`.

@@ -214,7 +214,14 @@ async fn main() -> anyhow::Result<()> {
     let report_id = report.report.id;
     let section_ids: Vec<i32> = report.sections.iter().map(|s| s.id).collect();
     let events = seed_events(&db, report_id).await?;
-    versions::publish(&db, report_id, "Résultats préliminaires", None, &toguna::domain::audit::Who::system("bench")).await?;
+    versions::publish(
+        &db,
+        report_id,
+        "Résultats préliminaires",
+        None,
+        &toguna::domain::audit::Who::system("bench"),
+    )
+    .await?;
     seed_outcomes(&db, &events, &section_ids).await?;
     // Between the versions, half the sections gain a sentence and lose a few words.
     for (i, id) in section_ids.iter().enumerate().filter(|(i, _)| i % 2 == 0) {
@@ -225,7 +232,14 @@ async fn main() -> anyhow::Result<()> {
             .exec(&db)
             .await?;
     }
-    versions::publish(&db, report_id, "Rapport final", None, &toguna::domain::audit::Who::system("bench")).await?;
+    versions::publish(
+        &db,
+        report_id,
+        "Rapport final",
+        None,
+        &toguna::domain::audit::Who::system("bench"),
+    )
+    .await?;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);

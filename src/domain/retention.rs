@@ -6,9 +6,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use entity::{delivery_total, login_attempt, outbox_message, session};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde::Serialize;
 
 use crate::domain::audit::{self, Changes, Who};
@@ -64,7 +62,10 @@ pub async fn prune(db: &DatabaseConnection, settings: &RetentionSettings, now: D
         .all(&txn)
         .await?;
     for (event_id, kind, n) in &groups {
-        match delivery_total::Entity::find_by_id((*event_id, kind.clone())).one(&txn).await? {
+        match delivery_total::Entity::find_by_id((*event_id, kind.clone()))
+            .one(&txn)
+            .await?
+        {
             Some(total) => {
                 let sent = total.sent + n;
                 let mut model: delivery_total::ActiveModel = total.into();

@@ -71,7 +71,11 @@ impl AuditPage {
             "invitee" => self
                 .page
                 .tf("audit.invitee", &[("id", &entry.invitation_id.unwrap_or_default())]),
-            _ => format!("{} ({})", self.page.t(&format!("audit.kind_{}", entry.who_kind)), entry.gateway),
+            _ => format!(
+                "{} ({})",
+                self.page.t(&format!("audit.kind_{}", entry.who_kind)),
+                entry.gateway
+            ),
         }
     }
 }

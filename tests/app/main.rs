@@ -11,6 +11,7 @@ mod api_auth;
 mod api_errors;
 mod attendance_privacy;
 mod attendance_stats;
+mod audit;
 mod backup;
 mod body_limits;
 mod bounces;
