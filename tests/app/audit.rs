@@ -887,3 +887,224 @@ async fn walk_forms(w: &mut Walker<'_>) {
     )
     .await;
 }
+
+#[tokio::test]
+async fn passwords_tokens_and_hashes_never_reach_the_log() {
+    let app = spawn_app_with(|_| {}).await;
+    let (browser, admin) = app.browser_as("admin").await;
+    let password = "un secret très long 4242";
+    let created = browser
+        .submit(
+            "/admin/users",
+            "/admin/users",
+            &[
+                ("email", "v@example.org"),
+                ("name", "V"),
+                ("role", "viewer"),
+                ("password", password),
+            ],
+        )
+        .await;
+    assert!(created.status().is_redirection() || created.status().is_success());
+    let new_password = "un autre secret long 2424";
+    browser
+        .submit(
+            "/profile",
+            "/profile/password",
+            &[
+                ("current_password", crate::helpers::PASSWORD),
+                ("new_password", new_password),
+                ("new_password_confirm", new_password),
+            ],
+        )
+        .await;
+    let page = browser
+        .submit("/profile", "/profile/tokens", &[("name", "outil")])
+        .await;
+    let html = page.text().await.unwrap();
+    let start = html.find("tgn_").expect("the new token is shown once");
+    let token: String = html[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    assert!(token.len() > 20, "{token}");
+    let token = Some(token);
+    let entries = audit_entry::Entity::find().all(&app.db).await.unwrap();
+    let users = entity::user::Entity::find().all(&app.db).await.unwrap();
+    let hashes: Vec<String> = users.iter().map(|u| u.password_hash.clone()).collect();
+    assert!(entries.len() >= 3, "account, password and token changes are logged");
+    for entry in &entries {
+        for secret in [password, new_password, crate::helpers::PASSWORD] {
+            assert!(!entry.changes.contains(secret), "a password in {entry:?}");
+        }
+        for hash in &hashes {
+            assert!(!entry.changes.contains(hash.as_str()), "a password hash in {entry:?}");
+        }
+        if let Some(token) = &token {
+            assert!(!entry.changes.contains(token.as_str()), "an API token in {entry:?}");
+        }
+        assert!(!entry.changes.contains("password_hash") && !entry.changes.contains("token_hash"));
+    }
+    let password_entry = entries
+        .iter()
+        .find(|e| e.action == "password")
+        .expect("the change is logged");
+    assert_eq!(password_entry.user_id, Some(admin.id));
+}
+
+#[tokio::test]
+async fn admins_filter_and_page_the_log_and_nobody_else_reads_it() {
+    let app = spawn_app_with(|_| {}).await;
+    let admin = app.api_token_for("admin");
+    let admin = admin.await;
+    let organizer = app.create_user("org-audit@example.org", "organizer").await;
+    let org_token =
+        toguna::domain::api_tokens::create(&app.db, organizer.id, "t", &toguna::domain::audit::Who::system("tests"))
+            .await
+            .unwrap();
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let venue = app
+            .api_ok(
+                Method::POST,
+                "/api/v1/venues",
+                &org_token,
+                json!({"name": format!("Salle {i}")}),
+            )
+            .await;
+        ids.push(venue["id"].as_i64().unwrap());
+    }
+    app.api_ok(
+        Method::PUT,
+        &format!("/api/v1/venues/{}", ids[0]),
+        &org_token,
+        json!({"name": "Salle zéro"}),
+    )
+    .await;
+
+    // One venue's history, newest first.
+    let page = app
+        .api_ok(
+            Method::GET,
+            &format!("/api/v1/audit?entity=venue&id={}", ids[0]),
+            &admin,
+            Value::Null,
+        )
+        .await;
+    assert_eq!(page["total"], 2);
+    let actions: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["update", "create"]);
+    assert_eq!(page["items"][0]["changes"]["name"], json!(["Salle 0", "Salle zéro"]));
+    assert_eq!(page["items"][0]["user_id"], organizer.id);
+    assert_eq!(page["items"][0]["user_name"], "Test organizer");
+
+    // By user (id or email), by action, paged.
+    let by_user = app
+        .api_ok(
+            Method::GET,
+            "/api/v1/audit?user=org-audit@example.org&per_page=2&page=2",
+            &admin,
+            Value::Null,
+        )
+        .await;
+    assert_eq!(
+        (by_user["total"].as_u64(), by_user["items"].as_array().unwrap().len()),
+        (Some(4), 2)
+    );
+    let creates = app
+        .api_ok(
+            Method::GET,
+            &format!("/api/v1/audit?user={}&action=create", organizer.id),
+            &admin,
+            Value::Null,
+        )
+        .await;
+    assert_eq!(creates["total"], 3);
+    // Dates: today is in, tomorrow is not.
+    let today = chrono::Utc::now().date_naive();
+    let tomorrow = today.succ_opt().unwrap();
+    let dated = app
+        .api_ok(
+            Method::GET,
+            &format!("/api/v1/audit?entity=venue&from={today}&to={today}"),
+            &admin,
+            Value::Null,
+        )
+        .await;
+    assert_eq!(dated["total"], 4);
+    let later = app
+        .api_ok(
+            Method::GET,
+            &format!("/api/v1/audit?entity=venue&from={tomorrow}"),
+            &admin,
+            Value::Null,
+        )
+        .await;
+    assert_eq!(later["total"], 0);
+
+    // Bad filters name their field; non-admins are refused.
+    let bad = app
+        .api_refused(
+            Method::GET,
+            "/api/v1/audit?from=yesterday",
+            &admin,
+            Value::Null,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert!(bad["error"]["fields"]["from"].is_string(), "{bad}");
+    let bad = app
+        .api_refused(
+            Method::GET,
+            "/api/v1/audit?user=nobody@example.org",
+            &admin,
+            Value::Null,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert!(bad["error"]["fields"]["user"].is_string(), "{bad}");
+    app.api_refused(
+        Method::GET,
+        "/api/v1/audit",
+        &org_token,
+        Value::Null,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+
+    // The HTML page: the same filters, links from the venue's entries, 403 for others.
+    let (browser, _) = app.browser_as("admin").await;
+    let html = browser
+        .get(&format!("/admin/audit?entity=venue&id={}", ids[0]))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let rows = crate::helpers::attrs(&html, "tr.audit-entry", "data-action");
+    assert_eq!(rows, ["update", "create"]);
+    assert!(html.contains("Salle zéro"));
+    let (viewer, _) = app.browser_as("organizer").await;
+    assert_eq!(viewer.get("/admin/audit").await.status(), StatusCode::FORBIDDEN);
+    // The actor and event pages link to their history for admins.
+    let actor = app
+        .api_ok(
+            Method::POST,
+            "/api/v1/actors",
+            &org_token,
+            json!({"full_name": "Awa", "category": "media", "gender": "female", "town": "Kayes"}),
+        )
+        .await;
+    let page = browser
+        .get(&format!("/actors/{}", actor["id"]))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let links = crate::helpers::hrefs(&page, "a.history");
+    assert_eq!(links, [format!("/admin/audit?entity=actor&id={}", actor["id"])]);
+}

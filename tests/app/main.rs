@@ -32,6 +32,7 @@ mod login;
 mod openapi;
 mod paging;
 mod reports;
+mod retention;
 mod review;
 mod roles;
 mod security_headers;
