@@ -45,13 +45,21 @@ async fn main() -> anyhow::Result<()> {
         server: toguna::server::ServerSettings::default(),
         login: toguna::domain::login::Throttle::default(),
         inbound: Default::default(),
+        retention: Default::default(),
     };
     let state = toguna::prepare(settings.clone()).await?;
     let db = state.db.clone();
 
     let csv = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/actors-5000.csv"))?;
     let lines: Vec<&str> = csv.lines().take(2 * count + 1).collect();
-    csv_io::import(&db, &Default::default(), &(lines.join("\n") + "\n"), true).await?;
+    csv_io::import(
+        &db,
+        &Default::default(),
+        &(lines.join("\n") + "\n"),
+        true,
+        &toguna::domain::audit::Who::system("bench"),
+    )
+    .await?;
     let organizer = users::create(
         &db,
         NewUser {
@@ -60,9 +68,10 @@ async fn main() -> anyhow::Result<()> {
             role: "organizer".into(),
             password: "correct horse battery staple".into(),
         },
+        &toguna::domain::audit::Who::system("bench"),
     )
     .await?;
-    let token = api_tokens::create(&db, organizer.id, "bench").await?;
+    let token = api_tokens::create(&db, organizer.id, "bench", &toguna::domain::audit::Who::system("bench")).await?;
     let ctx = MailContext::new(&settings, None)?;
     let mut event_ids = Vec::new();
     for half in 0..2 {
@@ -76,9 +85,17 @@ async fn main() -> anyhow::Result<()> {
                 ..Default::default()
             },
             FieldErrors::new(),
+            &toguna::domain::audit::Who::system("bench"),
         )
         .await?;
-        events::change_status(&db, &ctx, event.id, EventStatus::Scheduled).await?;
+        events::change_status(
+            &db,
+            &ctx,
+            event.id,
+            EventStatus::Scheduled,
+            &toguna::domain::audit::Who::system("bench"),
+        )
+        .await?;
         event_ids.push(event.id);
     }
     // The first event invites the first `count` actors, the second the next `count`.
@@ -92,6 +109,7 @@ async fn main() -> anyhow::Result<()> {
                 actor_ids: chunk,
                 filter: None,
             },
+            &toguna::domain::audit::Who::system("bench"),
         )
         .await?;
     }

@@ -43,6 +43,7 @@ async fn main() -> anyhow::Result<()> {
         server: toguna::server::ServerSettings::default(),
         login: toguna::domain::login::Throttle::default(),
         inbound: Default::default(),
+        retention: Default::default(),
     };
     let state = toguna::prepare(settings.clone()).await?;
     let db = &state.db;
@@ -53,7 +54,14 @@ async fn main() -> anyhow::Result<()> {
             "Invitée Numéro {i},civil_society,female,Kayes,guest{i}@example.org,yes\n"
         ));
     }
-    csv_io::import(db, &Default::default(), &csv, true).await?;
+    csv_io::import(
+        db,
+        &Default::default(),
+        &csv,
+        true,
+        &toguna::domain::audit::Who::system("bench"),
+    )
+    .await?;
     let input = EventInput {
         kind: "dissemination_workshop".into(),
         title: "Restitution à Kayes".into(),
@@ -62,8 +70,21 @@ async fn main() -> anyhow::Result<()> {
         ..Default::default()
     };
     let ctx = MailContext::new(&settings, Some(("Awa Coulibaly", "awa@example.org")))?;
-    let event = events::create(db, &input, FieldErrors::new()).await?;
-    events::change_status(db, &ctx, event.id, EventStatus::Scheduled).await?;
+    let event = events::create(
+        db,
+        &input,
+        FieldErrors::new(),
+        &toguna::domain::audit::Who::system("bench"),
+    )
+    .await?;
+    events::change_status(
+        db,
+        &ctx,
+        event.id,
+        EventStatus::Scheduled,
+        &toguna::domain::audit::Who::system("bench"),
+    )
+    .await?;
     let filter = toguna::domain::actors::search::ActorFilter::default();
     guests::add(
         db,
@@ -72,11 +93,13 @@ async fn main() -> anyhow::Result<()> {
             actor_ids: Vec::new(),
             filter: Some(filter),
         },
+        &toguna::domain::audit::Who::system("bench"),
     )
     .await?;
 
     let started = Instant::now();
-    let summary = invitations::send_invitations(db, &ctx, event.id).await?;
+    let summary =
+        invitations::send_invitations(db, &ctx, event.id, &toguna::domain::audit::Who::system("bench")).await?;
     let queue_time = started.elapsed();
     println!(
         "queued {} invitations in {:.2} s ({:.0} per second)",

@@ -148,6 +148,7 @@ async fn editor_browser(state: &toguna::AppState, base: &str) -> anyhow::Result<
             role: "editor".into(),
             password: PASSWORD.into(),
         },
+        &toguna::domain::audit::Who::system("bench"),
     )
     .await?;
     let client = reqwest::Client::builder()
@@ -193,6 +194,7 @@ async fn main() -> anyhow::Result<()> {
         server: toguna::server::ServerSettings::default(),
         login: toguna::domain::login::Throttle::default(),
         inbound: Default::default(),
+        retention: Default::default(),
     };
     let state = toguna::prepare(settings).await?;
     let db = state.db.clone();
@@ -208,11 +210,18 @@ async fn main() -> anyhow::Result<()> {
             })
             .collect(),
     };
-    let report = reports::create(&db, &input).await?;
+    let report = reports::create(&db, &input, &toguna::domain::audit::Who::system("bench")).await?;
     let report_id = report.report.id;
     let section_ids: Vec<i32> = report.sections.iter().map(|s| s.id).collect();
     let events = seed_events(&db, report_id).await?;
-    versions::publish(&db, report_id, "Résultats préliminaires", None).await?;
+    versions::publish(
+        &db,
+        report_id,
+        "Résultats préliminaires",
+        None,
+        &toguna::domain::audit::Who::system("bench"),
+    )
+    .await?;
     seed_outcomes(&db, &events, &section_ids).await?;
     // Between the versions, half the sections gain a sentence and lose a few words.
     for (i, id) in section_ids.iter().enumerate().filter(|(i, _)| i % 2 == 0) {
@@ -223,7 +232,14 @@ async fn main() -> anyhow::Result<()> {
             .exec(&db)
             .await?;
     }
-    versions::publish(&db, report_id, "Rapport final", None).await?;
+    versions::publish(
+        &db,
+        report_id,
+        "Rapport final",
+        None,
+        &toguna::domain::audit::Who::system("bench"),
+    )
+    .await?;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);

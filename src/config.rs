@@ -29,6 +29,8 @@ pub struct Settings {
     /// The inbound mailbox (calendar replies): `TOGUNA_IMAP_URL`, `TOGUNA_IMAP_POLL_SECONDS`,
     /// `TOGUNA_REPLY_PLUS_ADDRESSING`.
     pub inbound: crate::mail::inbound::InboundSettings,
+    /// How long delivered mail, login attempts and sessions are kept (`TOGUNA_RETENTION_DAYS`).
+    pub retention: crate::domain::retention::RetentionSettings,
 }
 
 impl Settings {
@@ -71,6 +73,7 @@ impl Settings {
             server: server_from_env()?,
             login: login_from_env()?,
             inbound: inbound_from_env()?,
+            retention: retention_from_env()?,
         })
     }
 
@@ -143,6 +146,18 @@ fn login_from_env() -> anyhow::Result<crate::domain::login::Throttle> {
         login.max_delay = s;
     }
     Ok(login)
+}
+
+fn retention_from_env() -> anyhow::Result<crate::domain::retention::RetentionSettings> {
+    let mut retention = crate::domain::retention::RetentionSettings::default();
+    if let Some(n) = var("TOGUNA_RETENTION_DAYS") {
+        retention.outbox_days = n
+            .parse()
+            .ok()
+            .filter(|d| *d >= 1)
+            .context("TOGUNA_RETENTION_DAYS must be a whole number of days, at least 1")?;
+    }
+    Ok(retention)
 }
 
 /// A positive number of seconds, fractions allowed.

@@ -11,6 +11,7 @@ pub mod error;
 pub mod i18n;
 pub mod log_mask;
 pub mod mail;
+pub mod retention_job;
 pub mod server;
 pub mod web;
 
@@ -48,11 +49,11 @@ impl AppState {
             .map_err(error::AppError::Internal)
     }
 
-    /// Records one check-in mark made by `user_id`: the desk, the QR link and the API share it.
+    /// Records one check-in mark made by `who`: the desk, the QR link and the API share it.
     pub async fn record_mark(
         &self,
         event_id: i32,
-        user_id: i32,
+        who: &domain::audit::Who,
         mark: &domain::attendance::record::Mark,
     ) -> error::AppResult<domain::attendance::record::MarkResult> {
         let settings = &self.settings;
@@ -61,8 +62,9 @@ impl AppState {
             &settings.secret,
             &settings.regions,
             event_id,
-            Some(user_id),
+            who.user_id,
             mark,
+            who,
         )
         .await
     }
@@ -153,6 +155,14 @@ pub async fn serve(
             );
             tokio::spawn(mail::inbound::run(db, secret, url, poll, stop_inbound.clone()))
         });
+    let stop_retention = Arc::new(tokio::sync::Notify::new());
+    let retention = (state.settings.run_worker).then(|| {
+        retention_job::spawn(
+            state.db.clone(),
+            state.settings.retention.clone(),
+            stop_retention.clone(),
+        )
+    });
     let limits = state.settings.server.clone();
     let served = server::run(listener, app(state), limits, shutdown).await;
     // The worker finishes the message in hand; unsent ones stay queued for the next start.
@@ -163,6 +173,10 @@ pub async fn serve(
     if let Some(inbound) = inbound {
         stop_inbound.notify_one();
         let _ = inbound.await;
+    }
+    if let Some(retention) = retention {
+        stop_retention.notify_one();
+        let _ = retention.await;
     }
     served
 }

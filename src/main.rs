@@ -131,7 +131,9 @@ async fn main() -> anyhow::Result<()> {
                 role,
                 password,
             };
-            let user = users::create(&state.db, input).await.map_err(describe)?;
+            let user = users::create(&state.db, input, &toguna::domain::audit::Who::system("cli"))
+                .await
+                .map_err(describe)?;
             println!("Created {} ({}) with role {}.", user.name, user.email, user.role.slug());
             Ok(())
         }
@@ -143,7 +145,9 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(describe)?
                 .with_context(|| format!("no account with the address {email}"))?;
-            let token = api_tokens::create(&state.db, user.id, &name).await.map_err(describe)?;
+            let token = api_tokens::create(&state.db, user.id, &name, &toguna::domain::audit::Who::system("cli"))
+                .await
+                .map_err(describe)?;
             println!("{token}");
             Ok(())
         }

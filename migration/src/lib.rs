@@ -14,6 +14,7 @@ mod m20261129_000009_version_participation;
 mod m20261201_000001_inbound_mail;
 mod m20261201_000002_reconfirm_and_bounces;
 mod m20261201_000007_frozen_figures;
+mod m20261201_000006_audit;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_inbound_mail::Migration),
             Box::new(m20261201_000002_reconfirm_and_bounces::Migration),
             Box::new(m20261201_000007_frozen_figures::Migration),
+            Box::new(m20261201_000006_audit::Migration),
         ]
     }
 }

@@ -66,12 +66,13 @@ async fn list_actors(
     responses((status = 201, body = Actor), (status = 422, body = ErrorEnvelope)))]
 async fn create_actor(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     ApiJson(input): ApiJson<ActorInput>,
 ) -> AppResult<(StatusCode, Json<Actor>)> {
     Ok((
         StatusCode::CREATED,
-        Json(actors::create(&state.db, &state.settings.regions, &input).await?),
+        Json(actors::create(&state.db, &state.settings.regions, &input, &who).await?),
     ))
 }
 
@@ -90,12 +91,13 @@ async fn get_actor(
     responses((status = 200, body = Actor), (status = 422, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
 async fn update_actor(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     Path(id): Path<i32>,
     ApiJson(input): ApiJson<ActorInput>,
 ) -> AppResult<Json<Actor>> {
     Ok(Json(
-        actors::update(&state.db, &state.settings.regions, id, &input).await?,
+        actors::update(&state.db, &state.settings.regions, id, &input, &who).await?,
     ))
 }
 
@@ -104,10 +106,11 @@ async fn update_actor(
     responses((status = 204), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)))]
 async fn delete_actor(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     Path(id): Path<i32>,
 ) -> AppResult<StatusCode> {
-    actors::delete(&state.db, id).await?;
+    actors::delete(&state.db, id, &who).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -119,6 +122,7 @@ async fn delete_actor(
     responses((status = 201, body = ImportSummary), (status = 422, body = ErrorEnvelope)))]
 async fn import_actors(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     headers: HeaderMap,
     RawBody(body): RawBody,
@@ -136,6 +140,7 @@ async fn import_actors(
         &csv_io::ImportRules::from(state.settings.as_ref()),
         content,
         true,
+        &who,
     )
     .await?;
     Ok((StatusCode::CREATED, Json(summary)))

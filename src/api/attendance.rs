@@ -41,11 +41,12 @@ async fn list_attendance(
         (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn record_mark(
     State(state): State<AppState>,
-    user: Require<Organizer>,
+    who: crate::domain::audit::Who,
+    _user: Require<Organizer>,
     Path(id): Path<i32>,
     ApiJson(mark): ApiJson<Mark>,
 ) -> AppResult<(StatusCode, Json<MarkResult>)> {
-    let result = state.record_mark(id, user.user.id, &mark).await?;
+    let result = state.record_mark(id, &who, &mark).await?;
     let status = if result.repeated() {
         StatusCode::OK
     } else {

@@ -44,11 +44,12 @@ async fn list_notes(
     responses((status = 201, body = Note), (status = 422, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
 async fn create_note(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Recorder>,
     Path(id): Path<i32>,
     ApiJson(input): ApiJson<NoteInput>,
 ) -> AppResult<(StatusCode, Json<Note>)> {
-    let note = notes::create(&state.db, id, Some(user.user.id), &input).await?;
+    let note = notes::create(&state.db, id, Some(user.user.id), &input, &who).await?;
     Ok((StatusCode::CREATED, Json(note)))
 }
 
@@ -60,14 +61,17 @@ async fn create_note(
         (status = 403, body = ErrorEnvelope)))]
 async fn update_note(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Recorder>,
     Path((id, note)): Path<(i32, i32)>,
     ApiJson(update): ApiJson<NoteUpdate>,
 ) -> AppResult<Response> {
-    Ok(match notes::update(&state.db, id, note, &user.user, &update).await? {
-        Saved::Done(note) => Json(note).into_response(),
-        Saved::Stale(stale) => stale_note_response(*stale, Lang::En),
-    })
+    Ok(
+        match notes::update(&state.db, id, note, &user.user, &update, &who).await? {
+            Saved::Done(note) => Json(note).into_response(),
+            Saved::Stale(stale) => stale_note_response(*stale, Lang::En),
+        },
+    )
 }
 
 /// Delete a note (its author or an admin).
@@ -76,10 +80,11 @@ async fn update_note(
     responses((status = 204), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
 async fn delete_note(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Recorder>,
     Path((id, note)): Path<(i32, i32)>,
 ) -> AppResult<StatusCode> {
-    notes::delete(&state.db, id, note, &user.user).await?;
+    notes::delete(&state.db, id, note, &user.user, &who).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -103,11 +108,12 @@ async fn list_outcomes(
         (status = 409, body = ErrorEnvelope)))]
 async fn create_outcome(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Recorder>,
     Path(id): Path<i32>,
     ApiJson(input): ApiJson<OutcomeInput>,
 ) -> AppResult<(StatusCode, Json<Outcome>)> {
-    let outcome = outcomes::create(&state.db, id, Some(&user.user), &input).await?;
+    let outcome = outcomes::create(&state.db, id, Some(&user.user), &input, &who).await?;
     Ok((StatusCode::CREATED, Json(outcome)))
 }
 
@@ -130,11 +136,12 @@ async fn get_outcome(
         (status = 403, body = ErrorEnvelope)))]
 async fn update_outcome(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Recorder>,
     Path((id, outcome)): Path<(i32, i32)>,
     ApiJson(update): ApiJson<OutcomeUpdate>,
 ) -> AppResult<Json<Outcome>> {
     Ok(Json(
-        outcomes::update(&state.db, id, outcome, &user.user, &update).await?,
+        outcomes::update(&state.db, id, outcome, &user.user, &update, &who).await?,
     ))
 }

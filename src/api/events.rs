@@ -69,10 +69,11 @@ async fn list_events(
     responses((status = 201, body = EventDetail), (status = 422, body = ErrorEnvelope)))]
 async fn create_event(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     ApiJson(input): ApiJson<EventInput>,
 ) -> AppResult<(StatusCode, Json<EventDetail>)> {
-    let event = events::create(&state.db, &input, FieldErrors::new()).await?;
+    let event = events::create(&state.db, &input, FieldErrors::new(), &who).await?;
     Ok((StatusCode::CREATED, Json(detail(&state, event).await?)))
 }
 
@@ -92,12 +93,13 @@ async fn get_event(
     responses((status = 200, body = EventDetail), (status = 422, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)))]
 async fn patch_event(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Organizer>,
     Path(id): Path<i32>,
     ApiJson(patch): ApiJson<EventPatch>,
 ) -> AppResult<Json<EventDetail>> {
     let ctx = state.mail_context(Some(&user.user))?;
-    let event = events::patch(&state.db, &ctx, id, &patch).await?;
+    let event = events::patch(&state.db, &ctx, id, &patch, &who).await?;
     state.wake_outbox();
     Ok(Json(detail(&state, event).await?))
 }
@@ -107,11 +109,12 @@ async fn patch_event(
     responses((status = 200, body = Event), (status = 409, body = ErrorEnvelope)))]
 async fn schedule_event(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Organizer>,
     Path(id): Path<i32>,
 ) -> AppResult<Json<Event>> {
     let ctx = state.mail_context(Some(&user.user))?;
-    let event = events::change_status(&state.db, &ctx, id, EventStatus::Scheduled).await?;
+    let event = events::change_status(&state.db, &ctx, id, EventStatus::Scheduled, &who).await?;
     state.wake_outbox();
     Ok(Json(event))
 }
@@ -121,11 +124,12 @@ async fn schedule_event(
     responses((status = 200, body = Event), (status = 409, body = ErrorEnvelope)))]
 async fn cancel_event(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Organizer>,
     Path(id): Path<i32>,
 ) -> AppResult<Json<Event>> {
     let ctx = state.mail_context(Some(&user.user))?;
-    let event = events::change_status(&state.db, &ctx, id, EventStatus::Cancelled).await?;
+    let event = events::change_status(&state.db, &ctx, id, EventStatus::Cancelled, &who).await?;
     state.wake_outbox();
     Ok(Json(event))
 }
@@ -135,11 +139,12 @@ async fn cancel_event(
     responses((status = 200, body = Event), (status = 409, body = ErrorEnvelope)))]
 async fn complete_event(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Organizer>,
     Path(id): Path<i32>,
 ) -> AppResult<Json<Event>> {
     let ctx = state.mail_context(Some(&user.user))?;
-    let event = events::change_status(&state.db, &ctx, id, EventStatus::Completed).await?;
+    let event = events::change_status(&state.db, &ctx, id, EventStatus::Completed, &who).await?;
     state.wake_outbox();
     Ok(Json(event))
 }
@@ -162,11 +167,15 @@ async fn list_invitations(
     responses((status = 201, body = AddSummary), (status = 422, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)))]
 async fn add_invitations(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     Path(id): Path<i32>,
     ApiJson(request): ApiJson<AddGuests>,
 ) -> AppResult<(StatusCode, Json<AddSummary>)> {
-    Ok((StatusCode::CREATED, Json(guests::add(&state.db, id, &request).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(guests::add(&state.db, id, &request, &who).await?),
+    ))
 }
 
 /// Remove a guest.
@@ -175,11 +184,12 @@ async fn add_invitations(
     responses((status = 204), (status = 404, body = ErrorEnvelope)))]
 async fn delete_invitation(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Organizer>,
     Path((id, inv)): Path<(i32, i32)>,
 ) -> AppResult<StatusCode> {
     let ctx = state.mail_context(Some(&user.user))?;
-    invitations::remove_guest(&state.db, &ctx, id, inv).await?;
+    invitations::remove_guest(&state.db, &ctx, id, inv, &who).await?;
     state.wake_outbox();
     Ok(StatusCode::NO_CONTENT)
 }
@@ -203,11 +213,12 @@ async fn refresh_invitation(
     responses((status = 202, body = SendSummary), (status = 409, body = ErrorEnvelope)))]
 async fn send_invitations(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Organizer>,
     Path(id): Path<i32>,
 ) -> AppResult<(StatusCode, Json<SendSummary>)> {
     let ctx = state.mail_context(Some(&user.user))?;
-    let summary = invitations::send_invitations(&state.db, &ctx, id).await?;
+    let summary = invitations::send_invitations(&state.db, &ctx, id, &who).await?;
     state.wake_outbox();
     Ok((StatusCode::ACCEPTED, Json(summary)))
 }

@@ -3,6 +3,7 @@
 mod actors;
 mod attendance;
 mod attendance_stats;
+mod audit;
 mod debates;
 mod errors_doc;
 mod events;
@@ -75,6 +76,7 @@ pub fn router() -> Router<AppState> {
         .merge(debates::router())
         .merge(reports::router())
         .merge(review::router())
+        .merge(audit::router())
         .routes(utoipa_axum::routes!(health))
         .split_for_parts();
     // After the merge: the routers bring the operations this walks over.

@@ -45,10 +45,14 @@ async fn list_reports(
     responses((status = 201, body = ReportDetail), (status = 422, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
 async fn create_report(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Editor>,
     ApiJson(input): ApiJson<NewReport>,
 ) -> AppResult<(StatusCode, Json<ReportDetail>)> {
-    Ok((StatusCode::CREATED, Json(reports::create(&state.db, &input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(reports::create(&state.db, &input, &who).await?),
+    ))
 }
 
 /// A report with its sections.
@@ -80,13 +84,14 @@ async fn list_sections(
     responses((status = 201, body = Section), (status = 422, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
 async fn create_section(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Editor>,
     Path(id): Path<i32>,
     ApiJson(input): ApiJson<NewSection>,
 ) -> AppResult<(StatusCode, Json<Section>)> {
     Ok((
         StatusCode::CREATED,
-        Json(sections::create(&state.db, id, &input).await?),
+        Json(sections::create(&state.db, id, &input, &who).await?),
     ))
 }
 
@@ -96,10 +101,14 @@ async fn create_section(
     responses((status = 201, body = ReportDetail), (status = 422, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
 async fn import_report(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Editor>,
     ApiJson(input): ApiJson<NewReport>,
 ) -> AppResult<(StatusCode, Json<ReportDetail>)> {
-    Ok((StatusCode::CREATED, Json(reports::create(&state.db, &input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(reports::create(&state.db, &input, &who).await?),
+    ))
 }
 
 /// One section of a report, with the `version` an edit must name.
@@ -136,11 +145,12 @@ struct ConflictDetail {
         (status = 422, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
 async fn update_section(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Editor>,
     Path((id, section)): Path<(i32, i32)>,
     ApiJson(update): ApiJson<SectionUpdate>,
 ) -> AppResult<Response> {
-    Ok(match sections::update(&state.db, id, section, &update).await? {
+    Ok(match sections::update(&state.db, id, section, &update, &who).await? {
         Saved::Done(section) => Json(section).into_response(),
         Saved::Stale(stale) => {
             let body = SectionConflict {
@@ -161,9 +171,10 @@ async fn update_section(
     responses((status = 204), (status = 409, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
 async fn delete_section(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Editor>,
     Path((id, section)): Path<(i32, i32)>,
 ) -> AppResult<StatusCode> {
-    sections::delete(&state.db, id, section).await?;
+    sections::delete(&state.db, id, section, &who).await?;
     Ok(StatusCode::NO_CONTENT)
 }

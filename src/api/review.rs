@@ -74,11 +74,12 @@ struct ConflictDetail {
         (status = 422, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
 async fn decide_outcome(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Editor>,
     Path(id): Path<i32>,
     ApiJson(input): ApiJson<DecisionInput>,
 ) -> AppResult<Response> {
-    let decided = decisions::decide(&state.db, None, &[id], Some(&user.user), &input).await?;
+    let decided = decisions::decide(&state.db, None, &[id], Some(&user.user), &input, &who).await?;
     Ok(match decided {
         Decided::Done(outcomes) => Json(outcomes.into_iter().next()).into_response(),
         Decided::Stale(stale) => conflict(Lang::En.t("review.section_stale").into(), Some(*stale), None),

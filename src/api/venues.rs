@@ -36,10 +36,11 @@ async fn list_venues(
     responses((status = 201, body = Venue), (status = 422, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
 async fn create_venue(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     ApiJson(input): ApiJson<VenueInput>,
 ) -> AppResult<(StatusCode, Json<Venue>)> {
-    let venue = venues::create(&state.db, &state.settings.regions, &input, FieldErrors::new()).await?;
+    let venue = venues::create(&state.db, &state.settings.regions, &input, FieldErrors::new(), &who).await?;
     Ok((StatusCode::CREATED, Json(venue)))
 }
 
@@ -59,12 +60,13 @@ async fn get_venue(
     responses((status = 200, body = Venue), (status = 422, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
 async fn update_venue(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     Path(id): Path<i32>,
     ApiJson(input): ApiJson<VenueInput>,
 ) -> AppResult<Json<Venue>> {
     Ok(Json(
-        venues::update(&state.db, &state.settings.regions, id, &input, FieldErrors::new()).await?,
+        venues::update(&state.db, &state.settings.regions, id, &input, FieldErrors::new(), &who).await?,
     ))
 }
 
@@ -73,9 +75,10 @@ async fn update_venue(
     responses((status = 204), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)))]
 async fn delete_venue(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     Path(id): Path<i32>,
 ) -> AppResult<StatusCode> {
-    venues::delete(&state.db, id).await?;
+    venues::delete(&state.db, id, &who).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use crate::domain::attendance::record::{self, Headcount, HeadcountCell, Mark, WalkIn};
 use crate::domain::attendance::roster;
+use crate::domain::audit::Who;
 use crate::domain::debates::notes::{self, NoteInput};
 use crate::domain::debates::outcomes::{self, OutcomeInput};
 use crate::domain::events;
@@ -34,7 +35,7 @@ pub async fn sections(db: &DatabaseConnection, report_id: i32, fixture: &[Sectio
             body: s.body.clone(),
             kind: s.kind.clone(),
         };
-        created.push(sections::create(db, report_id, &input).await?);
+        created.push(sections::create(db, report_id, &input, &Who::system("demo")).await?);
     }
     Ok(created)
 }
@@ -81,7 +82,7 @@ pub async fn hold_workshop(
             client_id: Some(format!("demo-guest-{}", guest.invitation_id)),
             ..Default::default()
         };
-        record::apply(db, secret, &Regions::default(), id, None, &mark).await?;
+        record::apply(db, secret, &Regions::default(), id, None, &mark, &Who::system("demo")).await?;
     }
     for (n, (name, organization, gender, age, category)) in WALK_INS.iter().enumerate() {
         let mark = Mark {
@@ -96,7 +97,7 @@ pub async fn hold_workshop(
             }),
             ..Default::default()
         };
-        record::apply(db, secret, &Regions::default(), id, None, &mark).await?;
+        record::apply(db, secret, &Regions::default(), id, None, &mark, &Who::system("demo")).await?;
     }
     // The students of the lycée came as a group; they were counted, not named.
     let cells = [
@@ -120,9 +121,17 @@ pub async fn hold_workshop(
         }),
         ..Default::default()
     };
-    let present = record::apply(db, secret, &Regions::default(), id, None, &headcount)
-        .await?
-        .present;
+    let present = record::apply(
+        db,
+        secret,
+        &Regions::default(),
+        id,
+        None,
+        &headcount,
+        &Who::system("demo"),
+    )
+    .await?
+    .present;
 
     for (topic, body, speaker) in NOTES {
         let input = NoteInput {
@@ -131,7 +140,7 @@ pub async fn hold_workshop(
             speaker_category: speaker.to_string(),
             ..Default::default()
         };
-        notes::create(db, id, None, &input).await?;
+        notes::create(db, id, None, &input, &Who::system("demo")).await?;
     }
     let mut count = 0;
     for o in OUTCOMES {
@@ -143,10 +152,10 @@ pub async fn hold_workshop(
             voiced_by: o.voiced_by.iter().map(|c| c.to_string()).collect(),
             agreement: o.agreement.into(),
         };
-        outcomes::create(db, id, None, &input).await?;
+        outcomes::create(db, id, None, &input, &Who::system("demo")).await?;
         count += 1;
     }
-    events::change_status(db, ctx, id, EventStatus::Completed).await?;
+    events::change_status(db, ctx, id, EventStatus::Completed, &Who::system("demo")).await?;
     Ok(DaySummary {
         present,
         outcomes: count,

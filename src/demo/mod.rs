@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::domain::actors::csv_io;
 use crate::domain::actors::search::ActorFilter;
+use crate::domain::audit::Who;
 use crate::domain::events::{self, EventInput};
 use crate::domain::guests::{self, AddGuests};
 use crate::domain::reports;
@@ -115,9 +116,15 @@ pub async fn load(db: &DatabaseConnection, ctx: &crate::mail::MailContext) -> Ap
     summary.sections = sections.len();
 
     if app_setting::Entity::find_by_id(ACTORS_LOADED).one(db).await?.is_none() {
-        summary.actors_imported = csv_io::import(db, &csv_io::ImportRules::default(), ACTORS_CSV, false)
-            .await?
-            .imported;
+        summary.actors_imported = csv_io::import(
+            db,
+            &csv_io::ImportRules::default(),
+            ACTORS_CSV,
+            false,
+            &Who::system("demo"),
+        )
+        .await?
+        .imported;
         app_setting::ActiveModel {
             key: Set(ACTORS_LOADED.into()),
             value: Set(summary.actors_imported.to_string()),
@@ -145,9 +152,15 @@ pub async fn load(db: &DatabaseConnection, ctx: &crate::mail::MailContext) -> Ap
                     capacity: Some(w.capacity),
                     ..Default::default()
                 };
-                venues::create(db, &Default::default(), &input, FieldErrors::new())
-                    .await?
-                    .id
+                venues::create(
+                    db,
+                    &Default::default(),
+                    &input,
+                    FieldErrors::new(),
+                    &Who::system("demo"),
+                )
+                .await?
+                .id
             }
         };
         let event_id = match event::Entity::find()
@@ -179,8 +192,8 @@ pub async fn load(db: &DatabaseConnection, ctx: &crate::mail::MailContext) -> Ap
                     capacity: Some(w.capacity),
                     women_target_percent: Some(30),
                 };
-                let created = events::create(db, &input, FieldErrors::new()).await?;
-                events::change_status(db, ctx, created.id, EventStatus::Scheduled)
+                let created = events::create(db, &input, FieldErrors::new(), &Who::system("demo")).await?;
+                events::change_status(db, ctx, created.id, EventStatus::Scheduled, &Who::system("demo"))
                     .await?
                     .id
             }
@@ -197,6 +210,7 @@ pub async fn load(db: &DatabaseConnection, ctx: &crate::mail::MailContext) -> Ap
                 actor_ids: Vec::new(),
                 filter: Some(filter),
             },
+            &Who::system("demo"),
         )
         .await?
         .added;

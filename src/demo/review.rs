@@ -96,7 +96,14 @@ pub async fn review_workshop(db: &DatabaseConnection, report_id: i32, event_titl
         return Ok(0);
     }
     if versions::last_number(db, report_id).await? == 0 {
-        versions::publish(db, report_id, "Résultats préliminaires", None).await?;
+        versions::publish(
+            db,
+            report_id,
+            "Résultats préliminaires",
+            None,
+            &crate::domain::audit::Who::system("demo"),
+        )
+        .await?;
     }
     let mut count = 0;
     for d in &DECISIONS {
@@ -113,7 +120,16 @@ pub async fn review_workshop(db: &DatabaseConnection, report_id: i32, event_titl
             input.section_body = Some(format!("{}\n\n{}", section.body.trim_end(), target.proposed_text));
             input.section_version = Some(section.version);
         }
-        if let Decided::Done(_) = decisions::decide(db, Some(report_id), &[target.id], None, &input).await? {
+        if let Decided::Done(_) = decisions::decide(
+            db,
+            Some(report_id),
+            &[target.id],
+            None,
+            &input,
+            &crate::domain::audit::Who::system("demo"),
+        )
+        .await?
+        {
             count += 1;
         }
     }

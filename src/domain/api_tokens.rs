@@ -4,6 +4,7 @@ use chrono::Utc;
 use entity::{api_token, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 
+use crate::domain::audit::{self, Changes, Who};
 use crate::domain::secrets;
 use crate::domain::users::User;
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -22,12 +23,13 @@ pub struct TokenInfo {
 }
 
 /// Creates a token and returns its clear text, which is never stored.
-pub async fn create(db: &DatabaseConnection, user_id: i32, name: &str) -> AppResult<String> {
+pub async fn create(db: &DatabaseConnection, user_id: i32, name: &str, who: &Who) -> AppResult<String> {
     let mut errors = FieldErrors::new();
     let name = crate::domain::text::required(name, "name", 80, &mut errors);
     errors.into_result(())?;
     let token = format!("{PREFIX}{}", secrets::random_token());
-    api_token::ActiveModel {
+    let txn = crate::db::begin_write(db).await?;
+    let created = api_token::ActiveModel {
         user_id: Set(user_id),
         name: Set(name),
         token_hash: Set(secrets::hash_token(&token)),
@@ -36,8 +38,11 @@ pub async fn create(db: &DatabaseConnection, user_id: i32, name: &str) -> AppRes
         revoked_at: Set(None),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
+    let changes = Changes::new().note("user_id", user_id).note("name", &created.name);
+    audit::record(&txn, who, "api_token", created.id, "create", changes).await?;
+    txn.commit().await?;
     Ok(token)
 }
 
@@ -59,16 +64,20 @@ pub async fn list(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<TokenI
 }
 
 /// Revokes one of the user's own tokens.
-pub async fn revoke(db: &DatabaseConnection, user_id: i32, token_id: i32) -> AppResult<()> {
+pub async fn revoke(db: &DatabaseConnection, user_id: i32, token_id: i32, who: &Who) -> AppResult<()> {
     let token = api_token::Entity::find_by_id(token_id)
         .filter(api_token::Column::UserId.eq(user_id))
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
     if token.revoked_at.is_none() {
+        let txn = crate::db::begin_write(db).await?;
+        let changes = Changes::new().set("revoked", false, true).note("name", &token.name);
         let mut model: api_token::ActiveModel = token.into();
         model.revoked_at = Set(Some(Utc::now()));
-        model.update(db).await?;
+        model.update(&txn).await?;
+        audit::record(&txn, who, "api_token", token_id, "revoke", changes).await?;
+        txn.commit().await?;
     }
     Ok(())
 }

@@ -5,6 +5,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::calendar::{self, Method};
+use crate::domain::audit::{self, Changes, Who};
 use crate::domain::events::{Event, calendar_entry};
 use crate::domain::secrets;
 use crate::domain::venues;
@@ -12,22 +13,27 @@ use crate::domain::vocab::EventStatus;
 use crate::error::{AppError, AppResult};
 
 /// Makes a new feed secret (replacing any earlier one) and returns it; only its hash is kept.
-pub async fn renew(db: &DatabaseConnection, user_id: i32) -> AppResult<String> {
+pub async fn renew(db: &DatabaseConnection, user_id: i32, who: &Who) -> AppResult<String> {
     let secret = secrets::random_token();
-    set_hash(db, user_id, Some(secrets::hash_token(&secret))).await?;
+    set_hash(db, user_id, Some(secrets::hash_token(&secret)), who).await?;
     Ok(secret)
 }
 
-pub async fn revoke(db: &DatabaseConnection, user_id: i32) -> AppResult<()> {
-    set_hash(db, user_id, None).await
+pub async fn revoke(db: &DatabaseConnection, user_id: i32, who: &Who) -> AppResult<()> {
+    set_hash(db, user_id, None, who).await
 }
 
-async fn set_hash(db: &DatabaseConnection, user_id: i32, hash: Option<String>) -> AppResult<()> {
+async fn set_hash(db: &DatabaseConnection, user_id: i32, hash: Option<String>, who: &Who) -> AppResult<()> {
+    let txn = crate::db::begin_write(db).await?;
+    // Whether a feed link exists, never its secret or hash.
+    let changes = Changes::new().note("calendar_feed", if hash.is_some() { "renewed" } else { "revoked" });
     user::Entity::update_many()
         .col_expr(user::Column::CalendarTokenHash, Expr::value(hash))
         .filter(user::Column::Id.eq(user_id))
-        .exec(db)
+        .exec(&txn)
         .await?;
+    audit::record(&txn, who, "user", user_id, "calendar_feed", changes).await?;
+    txn.commit().await?;
     Ok(())
 }
 

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::actors::Actor;
 use crate::domain::actors::search::{self, ActorFilter};
+use crate::domain::audit::{self, Changes, Who};
 use crate::domain::events;
 use crate::domain::paging::{PageQuery, Paged};
 use crate::domain::vocab::{Channel, Delivery, EventStatus, Response};
@@ -76,7 +77,7 @@ pub struct AddSummary {
 }
 
 /// Adds actors once each; those already on the list are counted, not duplicated.
-pub async fn add(db: &DatabaseConnection, event_id: i32, request: &AddGuests) -> AppResult<AddSummary> {
+pub async fn add(db: &DatabaseConnection, event_id: i32, request: &AddGuests, who: &Who) -> AppResult<AddSummary> {
     let event = events::get(db, event_id).await?;
     if matches!(event.status, EventStatus::Cancelled | EventStatus::Completed) {
         return Err(AppError::Conflict("events.closed".into()));
@@ -165,6 +166,11 @@ pub async fn add(db: &DatabaseConnection, event_id: i32, request: &AddGuests) ->
             .await?;
     }
     let added = count_for_event(&txn, event_id).await? - before;
+    let changes = Changes::new()
+        .note("added", added)
+        .note("already_invited", requested - added)
+        .note("actor_ids", &ids);
+    audit::record(&txn, who, "event", event_id, "guests_add", changes).await?;
     txn.commit().await?;
     Ok(AddSummary {
         added,

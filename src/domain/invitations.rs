@@ -11,6 +11,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use crate::domain::actors::Actor;
+use crate::domain::audit::{self, Changes, Who};
 use crate::domain::events::{self, Event};
 use crate::domain::secrets;
 use crate::domain::venues::{self, Venue};
@@ -95,7 +96,12 @@ pub struct SendSummary {
 }
 
 /// Queues an invitation for every guest with an email and consent who has not had one.
-pub async fn send_invitations(db: &DatabaseConnection, ctx: &MailContext, event_id: i32) -> AppResult<SendSummary> {
+pub async fn send_invitations(
+    db: &DatabaseConnection,
+    ctx: &MailContext,
+    event_id: i32,
+    who: &Who,
+) -> AppResult<SendSummary> {
     let event = events::get(db, event_id).await?;
     if event.status != EventStatus::Scheduled {
         return Err(AppError::Conflict("invitations.not_scheduled".into()));
@@ -121,12 +127,24 @@ pub async fn send_invitations(db: &DatabaseConnection, ctx: &MailContext, event_
         queue_message(&txn, ctx, MailKind::Invitation, &event, venue.as_ref(), &inv, &actor).await?;
         summary.queued += 1;
     }
+    // One entry per click on "send", with its counts; each guest's delivery shows on the guest list.
+    let changes = Changes::new()
+        .note("queued", summary.queued)
+        .note("already_sent", summary.already_sent)
+        .note("not_emailable", summary.not_emailable);
+    audit::record(&txn, who, "event", event_id, "invitations_send", changes).await?;
     txn.commit().await?;
     Ok(summary)
 }
 
 /// Queues the same kind of message again for one guest (after a failure, or on request).
-pub async fn resend(db: &DatabaseConnection, ctx: &MailContext, event_id: i32, invitation_id: i32) -> AppResult<()> {
+pub async fn resend(
+    db: &DatabaseConnection,
+    ctx: &MailContext,
+    event_id: i32,
+    invitation_id: i32,
+    who: &Who,
+) -> AppResult<()> {
     let event = events::get(db, event_id).await?;
     if matches!(event.status, EventStatus::Draft | EventStatus::Completed) {
         return Err(AppError::Conflict("invitations.not_scheduled".into()));
@@ -149,6 +167,10 @@ pub async fn resend(db: &DatabaseConnection, ctx: &MailContext, event_id: i32, i
         MailKind::Invitation
     };
     queue_message(&txn, ctx, kind, &event, venue.as_ref(), &inv, &actor).await?;
+    let changes = Changes::new()
+        .set("delivery", &inv.delivery, Delivery::Queued.slug())
+        .note("kind", kind.slug());
+    audit::record(&txn, who, "invitation", inv.id, "resend", changes).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -263,6 +285,7 @@ pub async fn remove_guest(
     ctx: &MailContext,
     event_id: i32,
     invitation_id: i32,
+    who: &Who,
 ) -> AppResult<()> {
     let txn = crate::db::begin_write(db).await?;
     let (inv, actor) = invitation::Entity::find_by_id(invitation_id)
@@ -296,6 +319,11 @@ pub async fn remove_guest(
         outbox_detach(&txn, inv.id).await?;
     }
     invitation::Entity::delete_by_id(inv.id).exec(&txn).await?;
+    let changes = Changes::new()
+        .set("event_id", event_id, serde_json::Value::Null)
+        .set("actor_id", inv.actor_id, serde_json::Value::Null)
+        .set("response", &inv.response, serde_json::Value::Null);
+    audit::record(&txn, who, "invitation", inv.id, "delete", changes).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -427,6 +455,7 @@ pub async fn record_handover(
     invitation_id: i32,
     channel: &str,
     on: chrono::NaiveDate,
+    who: &Who,
 ) -> AppResult<()> {
     let channel = crate::domain::vocab::Channel::parse(channel).ok_or_else(|| {
         let mut errors = crate::error::FieldErrors::new();
@@ -434,15 +463,28 @@ pub async fn record_handover(
         AppError::Validation(errors)
     })?;
     let handed_over = on.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc();
+    let txn = crate::db::begin_write(db).await?;
+    let existing = invitation::Entity::find_by_id(invitation_id)
+        .filter(invitation::Column::EventId.eq(event_id))
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let result = invitation::Entity::update_many()
         .col_expr(invitation::Column::Channel, Expr::value(channel.slug()))
         .col_expr(invitation::Column::HandedOverAt, Expr::value(Some(handed_over)))
         .filter(invitation::Column::Id.eq(invitation_id))
         .filter(invitation::Column::EventId.eq(event_id))
-        .exec(db)
+        .exec(&txn)
         .await?;
     if result.rows_affected == 0 {
         return Err(AppError::NotFound);
     }
+    let changes = Changes::new().set("channel", &existing.channel, channel.slug()).set(
+        "handed_over_at",
+        existing.handed_over_at,
+        handed_over,
+    );
+    audit::record(&txn, who, "invitation", invitation_id, "handover", changes).await?;
+    txn.commit().await?;
     Ok(())
 }

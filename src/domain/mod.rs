@@ -3,6 +3,7 @@
 pub mod actors;
 pub mod api_tokens;
 pub mod attendance;
+pub mod audit;
 pub mod calendar_feed;
 pub mod csv_out;
 pub mod debates;
@@ -15,6 +16,7 @@ pub mod paging;
 pub mod passwords;
 pub mod regions;
 pub mod reports;
+pub mod retention;
 pub mod review;
 pub mod rsvp;
 pub mod secrets;

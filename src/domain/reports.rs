@@ -105,7 +105,11 @@ pub async fn detail(db: &DatabaseConnection, id: i32) -> AppResult<ReportDetail>
 }
 
 /// Creates a report and its sections together: one bad section stores nothing.
-pub async fn create(db: &DatabaseConnection, input: &NewReport) -> AppResult<ReportDetail> {
+pub async fn create(
+    db: &DatabaseConnection,
+    input: &NewReport,
+    who: &crate::domain::audit::Who,
+) -> AppResult<ReportDetail> {
     let mut errors = FieldErrors::new();
     let title = text::required(&input.title, "title", 300, &mut errors);
     let language = if input.language.trim().is_empty() {
@@ -138,6 +142,11 @@ pub async fn create(db: &DatabaseConnection, input: &NewReport) -> AppResult<Rep
     for section in valid {
         sections.push(sections::append(&txn, model.id, section).await?);
     }
+    let changes = crate::domain::audit::Changes::new()
+        .set("title", serde_json::Value::Null, &model.title)
+        .set("language", serde_json::Value::Null, &model.language)
+        .note("sections", sections.len());
+    crate::domain::audit::record(&txn, who, "report", model.id, "create", changes).await?;
     txn.commit().await?;
     Ok(ReportDetail {
         report: model.into(),

@@ -5,6 +5,7 @@ use entity::{actor, invitation};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use crate::domain::actors::Actor;
+use crate::domain::audit::{self, Changes, Who};
 use crate::domain::events::{self, Event};
 use crate::domain::venues::{self, Venue};
 use crate::domain::vocab::{EventStatus, Response};
@@ -66,12 +67,14 @@ pub async fn answer(
     response: &str,
     comment: &str,
     via: &str,
+    who: &Who,
 ) -> AppResult<Invitation> {
     let found = find(db, token).await?;
     if !found.open_for_answers() {
         return Err(AppError::Conflict("rsvp.closed".into()));
     }
-    record(db, found.id, response, comment, via).await?;
+    // Whoever holds the link answers as the invitee, even from a signed-in browser.
+    record(db, found.id, response, comment, via, &who.as_invitee(found.id)).await?;
     find(db, token).await
 }
 
@@ -82,6 +85,7 @@ pub async fn record(
     response: &str,
     comment: &str,
     via: &str,
+    who: &Who,
 ) -> AppResult<()> {
     let mut errors = FieldErrors::new();
     let response = Response::parse(response).filter(|r| *r != Response::None);
@@ -90,18 +94,26 @@ pub async fn record(
     }
     let comment = text::optional(comment, "comment", 2000, &mut errors);
     errors.into_result(())?;
+    let txn = crate::db::begin_write(db).await?;
     let existing = invitation::Entity::find_by_id(invitation_id)
-        .one(db)
+        .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
     // Answered now, the answer is to the event as it is now: a reconfirmation after a move.
     let sequence = events::get(db, existing.event_id).await?.sequence;
+    let response = response.unwrap_or(Response::None).slug();
+    let changes = Changes::new()
+        .set("response", &existing.response, response)
+        .set("response_comment", &existing.response_comment, &comment)
+        .note("via", via);
     let mut model: invitation::ActiveModel = existing.into();
     model.answered_sequence = Set(Some(sequence));
-    model.response = Set(response.unwrap_or(Response::None).slug().into());
+    model.response = Set(response.into());
     model.response_comment = Set(comment);
     model.responded_at = Set(Some(Utc::now()));
     model.responded_via = Set(via.into());
-    model.update(db).await?;
+    model.update(&txn).await?;
+    audit::record(&txn, who, "invitation", invitation_id, "answer", changes).await?;
+    txn.commit().await?;
     Ok(())
 }

@@ -9,6 +9,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::domain::audit::{self, Changes, Who};
 use crate::domain::paging::{PageQuery, Paged};
 use crate::domain::text;
 use crate::domain::vocab::SectionKind;
@@ -114,7 +115,7 @@ pub async fn get<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<Section> {
 }
 
 /// Appends a section at the end of a report (404 when the report does not exist).
-pub async fn create(db: &DatabaseConnection, report_id: i32, input: &NewSection) -> AppResult<Section> {
+pub async fn create(db: &DatabaseConnection, report_id: i32, input: &NewSection, who: &Who) -> AppResult<Section> {
     let mut errors = FieldErrors::new();
     let valid = input.validate("", &mut errors);
     errors.into_result(())?;
@@ -122,6 +123,7 @@ pub async fn create(db: &DatabaseConnection, report_id: i32, input: &NewSection)
     let txn = crate::db::begin_write(db).await?;
     ensure_report(&txn, report_id).await?;
     let section = append(&txn, report_id, valid).await?;
+    audit::record(&txn, who, "section", section.id, "create", Changes::created(&section)).await?;
     txn.commit().await?;
     Ok(section)
 }
@@ -217,8 +219,15 @@ pub async fn get_in<C: ConnectionTrait>(db: &C, report_id: i32, id: i32) -> AppR
 }
 
 /// Replaces heading, body and kind if the section is still at the version the editor started from.
-pub async fn update(db: &DatabaseConnection, report_id: i32, id: i32, update: &SectionUpdate) -> AppResult<Saved> {
-    get_in(db, report_id, id).await?;
+pub async fn update(
+    db: &DatabaseConnection,
+    report_id: i32,
+    id: i32,
+    update: &SectionUpdate,
+    who: &Who,
+) -> AppResult<Saved> {
+    let txn = crate::db::begin_write(db).await?;
+    let before = get_in(&txn, report_id, id).await?;
     let mut errors = FieldErrors::new();
     let valid = update.section.validate("", &mut errors);
     errors.into_result(())?;
@@ -236,9 +245,13 @@ pub async fn update(db: &DatabaseConnection, report_id: i32, id: i32, update: &S
         .set(model)
         .filter(report_section::Column::Id.eq(id))
         .filter(report_section::Column::Version.eq(update.version))
-        .exec(db)
+        .exec(&txn)
         .await?;
-    let current = get(db, id).await?;
+    let current = get(&txn, id).await?;
+    if result.rows_affected > 0 {
+        audit::record(&txn, who, "section", id, "update", Changes::diff(&before, &current)).await?;
+    }
+    txn.commit().await?;
     if result.rows_affected == 0 {
         return Ok(Saved::Stale(Box::new(StaleEdit {
             current,
@@ -257,7 +270,7 @@ pub enum Direction {
 }
 
 /// Swaps a section with its neighbour; at either end nothing changes.
-pub async fn shift(db: &DatabaseConnection, report_id: i32, id: i32, direction: Direction) -> AppResult<()> {
+pub async fn shift(db: &DatabaseConnection, report_id: i32, id: i32, direction: Direction, who: &Who) -> AppResult<()> {
     let txn = crate::db::begin_write(db).await?;
     let sections = list(&txn, report_id).await?;
     let Some(at) = sections.iter().position(|s| s.id == id) else {
@@ -282,6 +295,9 @@ pub async fn shift(db: &DatabaseConnection, report_id: i32, id: i32, direction: 
                 .exec(&txn)
                 .await?;
         }
+        let after = if direction == Direction::Up { at - 1 } else { at + 1 };
+        let changes = Changes::new().set("position", at + 1, after + 1);
+        audit::record(&txn, who, "section", id, "move", changes).await?;
     }
     txn.commit().await?;
     Ok(())
@@ -289,9 +305,9 @@ pub async fn shift(db: &DatabaseConnection, report_id: i32, id: i32, direction: 
 
 /// Removes a section no outcome refers to; 409 (`sections.has_outcomes`) otherwise, since the
 /// debates that aimed at it must stay traceable. Published versions keep their frozen copy.
-pub async fn delete(db: &DatabaseConnection, report_id: i32, id: i32) -> AppResult<()> {
+pub async fn delete(db: &DatabaseConnection, report_id: i32, id: i32, who: &Who) -> AppResult<()> {
     let txn = crate::db::begin_write(db).await?;
-    get_in(&txn, report_id, id).await?;
+    let before = get_in(&txn, report_id, id).await?;
     let referenced = outcome::Entity::find()
         .filter(outcome::Column::SectionId.eq(id))
         .count(&txn)
@@ -300,6 +316,7 @@ pub async fn delete(db: &DatabaseConnection, report_id: i32, id: i32) -> AppResu
         return Err(AppError::Conflict("sections.has_outcomes".into()));
     }
     report_section::Entity::delete_by_id(id).exec(&txn).await?;
+    audit::record(&txn, who, "section", id, "delete", Changes::deleted(&before)).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -58,7 +58,7 @@ pub async fn delete(db: &DatabaseConnection, secret: &str) -> AppResult<()> {
     Ok(())
 }
 
-pub async fn delete_all_for_user(db: &DatabaseConnection, user_id: i32) -> AppResult<()> {
+pub async fn delete_all_for_user<C: sea_orm::ConnectionTrait>(db: &C, user_id: i32) -> AppResult<()> {
     session::Entity::delete_many()
         .filter(session::Column::UserId.eq(user_id))
         .exec(db)
@@ -67,7 +67,7 @@ pub async fn delete_all_for_user(db: &DatabaseConnection, user_id: i32) -> AppRe
 }
 
 /// Signs a user out everywhere except the browser they are using.
-pub async fn delete_others(db: &DatabaseConnection, user_id: i32, keep_secret: &str) -> AppResult<()> {
+pub async fn delete_others<C: sea_orm::ConnectionTrait>(db: &C, user_id: i32, keep_secret: &str) -> AppResult<()> {
     session::Entity::delete_many()
         .filter(session::Column::UserId.eq(user_id))
         .filter(session::Column::Id.ne(secrets::hash_token(keep_secret)))

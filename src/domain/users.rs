@@ -8,6 +8,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::domain::audit::{self, Changes, Who};
 use crate::domain::{passwords, sessions, text};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::i18n::Lang;
@@ -144,7 +145,7 @@ pub async fn needs_setup(db: &DatabaseConnection) -> AppResult<bool> {
 }
 
 /// Creates the first admin once: the setup marker's primary key makes a second try fail.
-pub async fn create_first_admin(db: &DatabaseConnection, input: NewUser) -> AppResult<User> {
+pub async fn create_first_admin(db: &DatabaseConnection, input: NewUser, who: &Who) -> AppResult<User> {
     let input = NewUser {
         role: Role::Admin.slug().into(),
         ..input
@@ -164,12 +165,15 @@ pub async fn create_first_admin(db: &DatabaseConnection, input: NewUser) -> AppR
     .await
     .map_err(|_| AppError::Conflict("setup.already_done".into()))?;
     let created = insert(&txn, &valid, password_hash).await?;
+    // Nobody is signed in yet: the new admin is the author of their own account.
+    let who = who.as_user(created.id);
+    audit::record(&txn, &who, "user", created.id, "create", Changes::created(&created)).await?;
     txn.commit().await?;
     Ok(created)
 }
 
 /// Creates an account with any role (admin page, `toguna user add`).
-pub async fn create(db: &DatabaseConnection, input: NewUser) -> AppResult<User> {
+pub async fn create(db: &DatabaseConnection, input: NewUser, who: &Who) -> AppResult<User> {
     let valid = input.validate()?;
     let password_hash = passwords::hash(&valid.password).await?;
     let txn = crate::db::begin_write(db).await?;
@@ -184,6 +188,7 @@ pub async fn create(db: &DatabaseConnection, input: NewUser) -> AppResult<User> 
         .insert(&txn)
         .await?;
     }
+    audit::record(&txn, who, "user", created.id, "create", Changes::created(&created)).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -243,6 +248,7 @@ pub async fn update_access(
     id: i32,
     role: &str,
     active: bool,
+    who: &Who,
 ) -> AppResult<User> {
     let mut errors = FieldErrors::new();
     let role = Role::parse(role);
@@ -253,16 +259,23 @@ pub async fn update_access(
         errors.add("role", "admin.cannot_demote_self");
     }
     errors.into_result(())?;
-    let existing = user::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+    let txn = crate::db::begin_write(db).await?;
+    let existing = user::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let before = User::from(existing.clone());
     let mut model: user::ActiveModel = existing.into();
     model.role = Set(role.unwrap_or(Role::Viewer).slug().into());
     model.active = Set(active);
     model.updated_at = Set(Utc::now());
-    let updated = model.update(db).await?;
+    let updated = User::from(model.update(&txn).await?);
     if !active {
-        sessions::delete_all_for_user(db, id).await?;
+        sessions::delete_all_for_user(&txn, id).await?;
     }
-    Ok(updated.into())
+    audit::record(&txn, who, "user", id, "update", Changes::diff(&before, &updated)).await?;
+    txn.commit().await?;
+    Ok(updated)
 }
 
 /// Checks the current password, stores the new one and signs out the user's other sessions.
@@ -272,6 +285,7 @@ pub async fn change_password(
     current: &str,
     new: &str,
     keep_session: &str,
+    who: &Who,
 ) -> AppResult<()> {
     let existing = user::Entity::find_by_id(user_id)
         .one(db)
@@ -293,18 +307,28 @@ pub async fn change_password(
     let mut model: user::ActiveModel = existing.into();
     model.password_hash = Set(hash);
     model.updated_at = Set(Utc::now());
-    model.update(db).await?;
-    sessions::delete_others(db, user_id, keep_session).await
+    let txn = crate::db::begin_write(db).await?;
+    model.update(&txn).await?;
+    sessions::delete_others(&txn, user_id, keep_session).await?;
+    // That it changed, never what it was or became.
+    let changes = Changes::new().note("credentials", "changed");
+    audit::record(&txn, who, "user", user_id, "password", changes).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
-pub async fn set_language(db: &DatabaseConnection, user_id: i32, lang: Lang) -> AppResult<()> {
+pub async fn set_language(db: &DatabaseConnection, user_id: i32, lang: Lang, who: &Who) -> AppResult<()> {
+    let txn = crate::db::begin_write(db).await?;
     let existing = user::Entity::find_by_id(user_id)
-        .one(db)
+        .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
+    let changes = Changes::new().set("language", &existing.language, lang.code());
     let mut model: user::ActiveModel = existing.into();
     model.language = Set(Some(lang.code().into()));
     model.updated_at = Set(Utc::now());
-    model.update(db).await?;
+    model.update(&txn).await?;
+    audit::record(&txn, who, "user", user_id, "language", changes).await?;
+    txn.commit().await?;
     Ok(())
 }

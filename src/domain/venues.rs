@@ -7,6 +7,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::domain::audit::{self, Changes, Who};
 use crate::domain::paging::{PageQuery, Paged};
 use crate::domain::regions::Regions;
 use crate::domain::text;
@@ -151,9 +152,11 @@ pub async fn create(
     regions: &Regions,
     input: &VenueInput,
     prior: FieldErrors,
+    who: &Who,
 ) -> AppResult<Venue> {
     let v = input.validate(regions, prior)?;
     let now = Utc::now();
+    let txn = crate::db::begin_write(db).await?;
     let model = venue::ActiveModel {
         name: Set(v.name),
         region: Set(v.region),
@@ -167,9 +170,12 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
-    Ok(model.into())
+    let venue = Venue::from(model);
+    audit::record(&txn, who, "venue", venue.id, "create", Changes::created(&venue)).await?;
+    txn.commit().await?;
+    Ok(venue)
 }
 
 pub async fn update(
@@ -178,8 +184,14 @@ pub async fn update(
     id: i32,
     input: &VenueInput,
     prior: FieldErrors,
+    who: &Who,
 ) -> AppResult<Venue> {
-    let existing = venue::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+    let txn = crate::db::begin_write(db).await?;
+    let existing = venue::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let before = Venue::from(existing.clone());
     let v = input.validate(regions, prior)?;
     let mut model: venue::ActiveModel = existing.into();
     model.name = Set(v.name);
@@ -191,22 +203,26 @@ pub async fn update(
     model.longitude = Set(v.longitude);
     model.access_notes = Set(v.access_notes);
     model.updated_at = Set(Utc::now());
-    Ok(model.update(db).await?.into())
+    let venue = Venue::from(model.update(&txn).await?);
+    audit::record(&txn, who, "venue", id, "update", Changes::diff(&before, &venue)).await?;
+    txn.commit().await?;
+    Ok(venue)
 }
 
 /// Deletes a venue that no event uses.
-pub async fn delete(db: &DatabaseConnection, id: i32) -> AppResult<()> {
+pub async fn delete(db: &DatabaseConnection, id: i32, who: &Who) -> AppResult<()> {
+    let txn = crate::db::begin_write(db).await?;
     let used = entity::event::Entity::find()
         .filter(entity::event::Column::VenueId.eq(id))
-        .count(db)
+        .count(&txn)
         .await?;
     if used > 0 {
         return Err(AppError::Conflict("venues.in_use".into()));
     }
-    let result = venue::Entity::delete_by_id(id).exec(db).await?;
-    if result.rows_affected == 0 {
-        return Err(AppError::NotFound);
-    }
+    let before = get(&txn, id).await?;
+    venue::Entity::delete_by_id(id).exec(&txn).await?;
+    audit::record(&txn, who, "venue", id, "delete", Changes::deleted(&before)).await?;
+    txn.commit().await?;
     Ok(())
 }
 

@@ -189,6 +189,7 @@ struct ConfirmForm {
 
 async fn confirm_import(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     current: Require<Organizer>,
     page: Page,
     jar: CookieJar,
@@ -198,7 +199,7 @@ async fn confirm_import(
     let staged = csv_io::staged(&state.db, current.user.id, id).await?;
     let all_or_nothing = form.mode != "valid_only";
     let rules = ImportRules::from(state.settings.as_ref());
-    match csv_io::import(&state.db, &rules, &staged.content, all_or_nothing).await {
+    match csv_io::import(&state.db, &rules, &staged.content, all_or_nothing, &who).await {
         Ok(summary) => {
             tracing::info!(
                 imported = summary.imported,

@@ -217,12 +217,13 @@ async fn new_actor(_user: Require<Organizer>, page: Page) -> Response {
 
 async fn create_actor(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     page: Page,
     jar: CookieJar,
     Form(form): Form<ActorForm>,
 ) -> AppResult<Response> {
-    match actors::create(&state.db, &state.settings.regions, &form.input()).await {
+    match actors::create(&state.db, &state.settings.regions, &form.input(), &who).await {
         Ok(actor) => Ok(flash_redirect(
             jar,
             "success",
@@ -246,13 +247,14 @@ async fn edit_actor(
 
 async fn update_actor(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     page: Page,
     jar: CookieJar,
     Path(id): Path<i32>,
     Form(form): Form<ActorForm>,
 ) -> AppResult<Response> {
-    match actors::update(&state.db, &state.settings.regions, id, &form.input()).await {
+    match actors::update(&state.db, &state.settings.regions, id, &form.input(), &who).await {
         Ok(_) => Ok(flash_redirect(
             jar,
             "success",
@@ -266,11 +268,12 @@ async fn update_actor(
 
 async fn delete_actor(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     jar: CookieJar,
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
-    match actors::delete(&state.db, id).await {
+    match actors::delete(&state.db, id, &who).await {
         Ok(()) => Ok(flash_redirect(jar, "success", "actors.deleted", "/actors")),
         Err(AppError::Conflict(key)) => Ok(flash_redirect(jar, "error", &key, &format!("/actors/{id}"))),
         Err(other) => Err(other),
@@ -297,12 +300,13 @@ struct MergeForm {
 
 async fn merge_actor(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     jar: CookieJar,
     Path(id): Path<i32>,
     Form(form): Form<MergeForm>,
 ) -> AppResult<Response> {
-    duplicates::merge(&state.db, id, form.other_id).await?;
+    duplicates::merge(&state.db, id, form.other_id, &who).await?;
     Ok(flash_redirect(
         jar,
         "success",
@@ -360,6 +364,7 @@ impl InviteForm {
 /// Repeated `actor_ids` check boxes need the multi-value form extractor.
 async fn invite_actors(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     jar: CookieJar,
     axum_extra::extract::Form(form): axum_extra::extract::Form<InviteForm>,
@@ -376,7 +381,7 @@ async fn invite_actors(
         }
     };
     let event_id = form.event_id;
-    match guests::add(&state.db, event_id, &request).await {
+    match guests::add(&state.db, event_id, &request, &who).await {
         Ok(_) => Ok(flash_redirect(
             jar,
             "success",

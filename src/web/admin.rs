@@ -66,6 +66,7 @@ async fn list_users(State(state): State<AppState>, _admin: Require<Admin>, page:
 
 async fn add_user(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _admin: Require<Admin>,
     page: Page,
     jar: CookieJar,
@@ -77,7 +78,7 @@ async fn add_user(
         role: form.role.clone(),
         password: form.password.clone(),
     };
-    match users::create(&state.db, input).await {
+    match users::create(&state.db, input, &who).await {
         Ok(_) => Ok(flash_redirect(jar, "success", "admin.user_created", "/admin/users")),
         Err(AppError::Validation(errors)) => {
             let users = users::list(&state.db).await?;
@@ -109,13 +110,14 @@ struct AccessForm {
 
 async fn update_user(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     admin: Require<Admin>,
     jar: CookieJar,
     Path(id): Path<i32>,
     Form(form): Form<AccessForm>,
 ) -> AppResult<Response> {
     let active = form.active.is_some();
-    match users::update_access(&state.db, &admin.user, id, &form.role, active).await {
+    match users::update_access(&state.db, &admin.user, id, &form.role, active, &who).await {
         Ok(_) => Ok(flash_redirect(jar, "success", "admin.user_updated", "/admin/users")),
         Err(AppError::Validation(errors)) => {
             let key = errors

@@ -63,6 +63,7 @@ async fn show_setup(State(state): State<AppState>, page: Page) -> AppResult<Resp
 
 async fn complete_setup(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     page: Page,
     jar: CookieJar,
     Form(form): Form<SetupForm>,
@@ -78,7 +79,7 @@ async fn complete_setup(
         role: String::new(),
         password: form.password.clone(),
     };
-    match users::create_first_admin(&state.db, input).await {
+    match users::create_first_admin(&state.db, input, &who).await {
         Ok(user) => {
             let jar = start_session(&state, jar, &user).await?;
             Ok(flash_redirect(jar, "success", "setup.done", "/"))
@@ -230,6 +231,7 @@ struct LanguageForm {
 /// Remembers the choice in a cookie, and on the account when signed in.
 async fn switch_language(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     MaybeUser(current): MaybeUser,
     jar: CookieJar,
     Form(form): Form<LanguageForm>,
@@ -238,7 +240,7 @@ async fn switch_language(
         return Err(AppError::BadRequest("lang".into()));
     };
     if let Some(current) = current {
-        users::set_language(&state.db, current.user.id, lang).await?;
+        users::set_language(&state.db, current.user.id, lang, &who).await?;
     }
     Ok((jar.add(lang_cookie(lang)), Redirect::to(&safe_next(&form.next))).into_response())
 }

@@ -105,11 +105,12 @@ async fn show_checkin(
 /// The page's script sends each mark here (session and CSRF header, like a form); JSON in and out.
 async fn post_mark(
     State(state): State<AppState>,
-    user: Require<Organizer>,
+    who: crate::domain::audit::Who,
+    _user: Require<Organizer>,
     Path(id): Path<i32>,
     crate::api::ApiJson(mark): crate::api::ApiJson<Mark>,
 ) -> AppResult<(StatusCode, Json<record::MarkResult>)> {
-    let result = state.record_mark(id, user.user.id, &mark).await?;
+    let result = state.record_mark(id, &who, &mark).await?;
     let status = if result.repeated() {
         StatusCode::OK
     } else {
@@ -128,7 +129,8 @@ struct GuestForm {
 /// Without script: one form per guest, present or undo.
 async fn toggle_guest(
     State(state): State<AppState>,
-    user: Require<Organizer>,
+    who: crate::domain::audit::Who,
+    _user: Require<Organizer>,
     jar: CookieJar,
     Path((id, invitation)): Path<(i32, i32)>,
     Form(form): Form<GuestForm>,
@@ -139,7 +141,7 @@ async fn toggle_guest(
         undo,
         ..Default::default()
     };
-    let result = state.record_mark(id, user.user.id, &mark).await?;
+    let result = state.record_mark(id, &who, &mark).await?;
     let key = match (undo, result.already_present) {
         (true, _) => "checkin.undone",
         (false, true) => "checkin.already_present",
@@ -170,7 +172,8 @@ struct WalkInForm {
 
 async fn add_walk_in(
     State(state): State<AppState>,
-    user: Require<Organizer>,
+    who: crate::domain::audit::Who,
+    _user: Require<Organizer>,
     page: Page,
     jar: CookieJar,
     Path(id): Path<i32>,
@@ -187,7 +190,7 @@ async fn add_walk_in(
         }),
         ..Default::default()
     };
-    match state.record_mark(id, user.user.id, &mark).await {
+    match state.record_mark(id, &who, &mark).await {
         Ok(_) => Ok(flash_redirect(
             jar,
             "success",
@@ -206,7 +209,8 @@ async fn add_walk_in(
 
 async fn undo_walk_in(
     State(state): State<AppState>,
-    user: Require<Organizer>,
+    who: crate::domain::audit::Who,
+    _user: Require<Organizer>,
     jar: CookieJar,
     Path((id, attendance_id)): Path<(i32, i32)>,
 ) -> AppResult<Response> {
@@ -215,7 +219,7 @@ async fn undo_walk_in(
         undo: true,
         ..Default::default()
     };
-    state.record_mark(id, user.user.id, &mark).await?;
+    state.record_mark(id, &who, &mark).await?;
     Ok(flash_redirect(
         jar,
         "success",
@@ -271,7 +275,8 @@ async fn show_headcount(
 /// The grid arrives as `region`, `client_id` and `c.<category>.<gender>.<age_group>` counts.
 async fn post_headcount(
     State(state): State<AppState>,
-    user: Require<Organizer>,
+    who: crate::domain::audit::Who,
+    _user: Require<Organizer>,
     page: Page,
     jar: CookieJar,
     Path(id): Path<i32>,
@@ -309,7 +314,7 @@ async fn post_headcount(
                 headcount: Some(headcount),
                 ..Default::default()
             };
-            state.record_mark(id, user.user.id, &mark).await
+            state.record_mark(id, &who, &mark).await
         }
         Err(error) => Err(error),
     };
@@ -339,7 +344,8 @@ struct CodeForm {
 /// A code typed or scanned on the event's own page: checked against this event at once.
 async fn enter_code(
     State(state): State<AppState>,
-    user: Require<Organizer>,
+    who: crate::domain::audit::Who,
+    _user: Require<Organizer>,
     jar: CookieJar,
     Path(id): Path<i32>,
     Form(form): Form<CodeForm>,
@@ -350,7 +356,7 @@ async fn enter_code(
         checkin_code: Some(code),
         ..Default::default()
     };
-    match state.record_mark(id, user.user.id, &mark).await {
+    match state.record_mark(id, &who, &mark).await {
         Ok(result) if result.already_present => Ok(flash_redirect(
             jar,
             "info",
@@ -442,7 +448,8 @@ struct ConfirmForm {
 /// Confirms a scanned guest for the event the confirmation page showed.
 async fn confirm_code(
     State(state): State<AppState>,
-    user: Require<Organizer>,
+    who: crate::domain::audit::Who,
+    _user: Require<Organizer>,
     jar: CookieJar,
     Path(code): Path<String>,
     Form(form): Form<ConfirmForm>,
@@ -451,7 +458,7 @@ async fn confirm_code(
         checkin_code: Some(code),
         ..Default::default()
     };
-    let result = state.record_mark(form.event_id, user.user.id, &mark).await?;
+    let result = state.record_mark(form.event_id, &who, &mark).await?;
     let key = if result.already_present {
         "checkin.already_present"
     } else {

@@ -185,13 +185,14 @@ fn saved(jar: CookieJar, key: &str, event_id: i32, anchor: &str) -> Response {
 
 async fn create_note(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Recorder>,
     page: Page,
     jar: CookieJar,
     Path(id): Path<i32>,
     Form(form): Form<NoteForm>,
 ) -> AppResult<Response> {
-    match notes::create(&state.db, id, Some(user.user.id), &form.input()).await {
+    match notes::create(&state.db, id, Some(user.user.id), &form.input(), &who).await {
         Ok(note) => Ok(saved(jar, "debates.note_saved", id, &format!("note-{}", note.id))),
         Err(AppError::Validation(errors)) => {
             let note = NoteEditor::refused(None, form, &errors, page.lang);
@@ -212,13 +213,14 @@ async fn create_note(
 /// The plain-form save; a stale version shows both texts (409) and overwrites nothing.
 async fn update_note(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Recorder>,
     page: Page,
     jar: CookieJar,
     Path((id, note_id)): Path<(i32, i32)>,
     Form(form): Form<NoteForm>,
 ) -> AppResult<Response> {
-    let (note, status) = match notes::update(&state.db, id, note_id, &user.user, &form.update()).await {
+    let (note, status) = match notes::update(&state.db, id, note_id, &user.user, &form.update(), &who).await {
         Ok(Saved::Done(note)) => return Ok(saved(jar, "debates.note_saved", id, &format!("note-{}", note.id))),
         Ok(Saved::Stale(stale)) => (NoteEditor::stale(stale.current, form), StatusCode::CONFLICT),
         Err(AppError::Validation(errors)) => (
@@ -232,35 +234,38 @@ async fn update_note(
 
 async fn delete_note(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Recorder>,
     jar: CookieJar,
     Path((id, note_id)): Path<(i32, i32)>,
 ) -> AppResult<Response> {
-    notes::delete(&state.db, id, note_id, &user.user).await?;
+    notes::delete(&state.db, id, note_id, &user.user, &who).await?;
     Ok(saved(jar, "debates.note_deleted", id, "notes"))
 }
 
 async fn create_outcome(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Recorder>,
     page: Page,
     jar: CookieJar,
     Path(id): Path<i32>,
     axum_extra::extract::Form(form): axum_extra::extract::Form<OutcomeForm>,
 ) -> AppResult<Response> {
-    let result = outcomes::create(&state.db, id, Some(&user.user), &form.input()).await;
+    let result = outcomes::create(&state.db, id, Some(&user.user), &form.input(), &who).await;
     outcome_saved(&state, page, jar, id, None, form, result).await
 }
 
 async fn update_outcome(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Recorder>,
     page: Page,
     jar: CookieJar,
     Path((id, outcome_id)): Path<(i32, i32)>,
     axum_extra::extract::Form(form): axum_extra::extract::Form<OutcomeForm>,
 ) -> AppResult<Response> {
-    let result = outcomes::update(&state.db, id, outcome_id, &user.user, &form.update()).await;
+    let result = outcomes::update(&state.db, id, outcome_id, &user.user, &form.update(), &who).await;
     outcome_saved(&state, page, jar, id, Some(outcome_id), form, result).await
 }
 

@@ -432,13 +432,14 @@ async fn new_event(State(state): State<AppState>, _user: Require<Organizer>, pag
 
 async fn create_event(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     page: Page,
     jar: CookieJar,
     Form(form): Form<EventForm>,
 ) -> AppResult<Response> {
     let (input, parse_errors) = form.parse();
-    match events::create(&state.db, &input, parse_errors).await {
+    match events::create(&state.db, &input, parse_errors, &who).await {
         Ok(event) => Ok(flash_redirect(
             jar,
             "success",
@@ -462,6 +463,7 @@ async fn edit_event(
 
 async fn update_event(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Organizer>,
     page: Page,
     jar: CookieJar,
@@ -470,7 +472,7 @@ async fn update_event(
 ) -> AppResult<Response> {
     let (input, parse_errors) = form.parse();
     let ctx = state.mail_context(Some(&user.user))?;
-    match events::update(&state.db, &ctx, id, &input, parse_errors).await {
+    match events::update(&state.db, &ctx, id, &input, parse_errors, &who).await {
         Ok(_) => {
             state.wake_outbox();
             Ok(flash_redirect(
@@ -493,6 +495,7 @@ struct StatusForm {
 
 async fn change_status(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Organizer>,
     jar: CookieJar,
     Path(id): Path<i32>,
@@ -500,7 +503,7 @@ async fn change_status(
 ) -> AppResult<Response> {
     let to = EventStatus::parse(&form.status).ok_or_else(|| AppError::BadRequest("status".into()))?;
     let ctx = state.mail_context(Some(&user.user))?;
-    let changed = events::change_status(&state.db, &ctx, id, to).await;
+    let changed = events::change_status(&state.db, &ctx, id, to, &who).await;
     state.wake_outbox();
     let jar = match changed {
         Ok(_) => with_flash(jar, "success", "events.status_changed"),
@@ -535,6 +538,7 @@ async fn download_ics(
 
 async fn add_guests(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     jar: CookieJar,
     Path(id): Path<i32>,
@@ -544,7 +548,7 @@ async fn add_guests(
         actor_ids: Vec::new(),
         filter: Some(filter),
     };
-    let jar = match guests::add(&state.db, id, &request).await {
+    let jar = match guests::add(&state.db, id, &request, &who).await {
         Ok(summary) if summary.added == 0 => with_flash(jar, "info", "guests.nobody_added"),
         Ok(_) => with_flash(jar, "success", "guests.added"),
         Err(AppError::Conflict(key)) => with_flash(jar, "error", &key),
@@ -555,12 +559,13 @@ async fn add_guests(
 
 async fn remove_guest(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Organizer>,
     jar: CookieJar,
     Path((id, invitation)): Path<(i32, i32)>,
 ) -> AppResult<Response> {
     let ctx = state.mail_context(Some(&user.user))?;
-    invitations::remove_guest(&state.db, &ctx, id, invitation).await?;
+    invitations::remove_guest(&state.db, &ctx, id, invitation, &who).await?;
     state.wake_outbox();
     Ok(flash_redirect(
         jar,
@@ -572,12 +577,13 @@ async fn remove_guest(
 
 async fn send_invitations(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Organizer>,
     jar: CookieJar,
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     let ctx = state.mail_context(Some(&user.user))?;
-    let jar = match invitations::send_invitations(&state.db, &ctx, id).await {
+    let jar = match invitations::send_invitations(&state.db, &ctx, id, &who).await {
         Ok(summary) if summary.queued == 0 => with_flash(jar, "info", "invitations.nothing_to_send"),
         Ok(_) => with_flash(jar, "success", "invitations.queued"),
         Err(AppError::Conflict(key)) => with_flash(jar, "error", &key),
@@ -589,12 +595,13 @@ async fn send_invitations(
 
 async fn resend_invitation(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Organizer>,
     jar: CookieJar,
     Path((id, invitation)): Path<(i32, i32)>,
 ) -> AppResult<Response> {
     let ctx = state.mail_context(Some(&user.user))?;
-    let jar = match invitations::resend(&state.db, &ctx, id, invitation).await {
+    let jar = match invitations::resend(&state.db, &ctx, id, invitation, &who).await {
         Ok(()) => with_flash(jar, "success", "invitations.requeued"),
         Err(AppError::Conflict(key)) => with_flash(jar, "error", &key),
         Err(other) => return Err(other),

@@ -120,6 +120,7 @@ struct HandoverForm {
 
 async fn record_handover(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     jar: CookieJar,
     Path((id, invitation)): Path<(i32, i32)>,
@@ -133,7 +134,7 @@ async fn record_handover(
             .filter(|d| crate::domain::events::plausible_year(*d))
             .ok_or_else(|| AppError::BadRequest("date".into()))?
     };
-    invitations::record_handover(&state.db, id, invitation, &form.channel, date).await?;
+    invitations::record_handover(&state.db, id, invitation, &form.channel, date, &who).await?;
     Ok(flash_redirect(
         jar,
         "success",
@@ -154,6 +155,7 @@ struct OnBehalfForm {
 /// An organizer records an answer given by phone or in person.
 async fn record_answer(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     jar: CookieJar,
     Path((id, invitation)): Path<(i32, i32)>,
@@ -170,7 +172,7 @@ async fn record_answer(
     if !belongs {
         return Err(AppError::NotFound);
     }
-    let jar = match rsvp::record(&state.db, invitation, &form.response, &form.comment, via).await {
+    let jar = match rsvp::record(&state.db, invitation, &form.response, &form.comment, via, &who).await {
         Ok(()) => with_flash(jar, "success", "rsvp.recorded"),
         Err(AppError::Validation(_)) => with_flash(jar, "error", "validation.choice"),
         Err(other) => return Err(other),

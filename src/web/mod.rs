@@ -4,10 +4,12 @@ pub mod actor_import;
 mod actor_privacy;
 pub mod actors;
 pub mod admin;
+pub mod admin_audit;
 pub mod admin_inbound;
 pub mod admin_outbox;
 pub mod assets;
 pub mod attendance_stats;
+pub mod audit_who;
 pub mod auth;
 pub mod auth_extract;
 pub mod checkin;
@@ -39,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(assets::router())
         .merge(auth::router())
         .merge(admin::router())
+        .merge(admin_audit::router())
         .merge(admin_inbound::router())
         .merge(admin_outbox::router())
         .merge(profile::router())

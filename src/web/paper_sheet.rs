@@ -223,6 +223,7 @@ fn parse_sheet(fields: Vec<(String, String)>) -> PaperSheet {
 
 async fn post_paper(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Organizer>,
     page: Page,
     jar: CookieJar,
@@ -230,7 +231,7 @@ async fn post_paper(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let sheet = parse_sheet(fields);
-    match paper::apply(&state.db, &state.settings.regions, id, Some(user.user.id), &sheet).await {
+    match paper::apply(&state.db, &state.settings.regions, id, Some(user.user.id), &sheet, &who).await {
         Ok(_) => Ok(flash_redirect(
             jar,
             "success",

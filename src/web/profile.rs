@@ -95,6 +95,7 @@ struct PasswordForm {
 
 async fn change_password(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     current: Require<AnyRole>,
     page: Page,
     jar: CookieJar,
@@ -112,6 +113,7 @@ async fn change_password(
         &form.current_password,
         &form.new_password,
         &keep,
+        &who,
     )
     .await
     {
@@ -130,11 +132,12 @@ struct TokenForm {
 /// Shows the new token once, on the page itself rather than in a redirect.
 async fn create_token(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     current: Require<AnyRole>,
     page: Page,
     Form(form): Form<TokenForm>,
 ) -> AppResult<Response> {
-    match api_tokens::create(&state.db, current.user.id, &form.name).await {
+    match api_tokens::create(&state.db, current.user.id, &form.name, &who).await {
         Ok(token) => profile_page(&state, page, Some(token), &FieldErrors::new()).await,
         Err(AppError::Validation(errors)) => profile_page(&state, page, None, &errors).await,
         Err(other) => Err(other),
@@ -143,31 +146,34 @@ async fn create_token(
 
 async fn revoke_token(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     current: Require<AnyRole>,
     jar: CookieJar,
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
-    api_tokens::revoke(&state.db, current.user.id, id).await?;
+    api_tokens::revoke(&state.db, current.user.id, id, &who).await?;
     Ok(flash_redirect(jar, "success", "profile.token_revoked", "/profile"))
 }
 
 /// Shows the new feed address once: only its hash is kept.
 async fn renew_calendar_feed(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     current: Require<AnyRole>,
     page: Page,
 ) -> AppResult<Response> {
-    let secret = calendar_feed::renew(&state.db, current.user.id).await?;
+    let secret = calendar_feed::renew(&state.db, current.user.id, &who).await?;
     let url = format!("{}/calendar/{secret}.ics", state.settings.base_url);
     profile_page_with_feed(&state, page, None, Some(url), &FieldErrors::new()).await
 }
 
 async fn revoke_calendar_feed(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     current: Require<AnyRole>,
     jar: CookieJar,
 ) -> AppResult<Response> {
-    calendar_feed::revoke(&state.db, current.user.id).await?;
+    calendar_feed::revoke(&state.db, current.user.id, &who).await?;
     Ok(flash_redirect(jar, "success", "profile.feed_revoked", "/profile"))
 }
 

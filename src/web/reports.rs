@@ -90,6 +90,7 @@ async fn back_to_list() -> Redirect {
 
 async fn create_report(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Editor>,
     page: Page,
     jar: CookieJar,
@@ -100,7 +101,7 @@ async fn create_report(
         language: form.language.clone(),
         sections: Vec::new(),
     };
-    match reports::create(&state.db, &input).await {
+    match reports::create(&state.db, &input, &who).await {
         Ok(created) => Ok(created_redirect(jar, "reports.created", &created)),
         Err(AppError::Validation(errors)) => {
             let errors = FormErrors::from_fields(&errors, page.lang);
@@ -117,6 +118,7 @@ fn created_redirect(jar: CookieJar, key: &str, created: &ReportDetail) -> Respon
 /// The upload form sends its CSRF token in the query string: multipart bodies are not read early.
 async fn import_report(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Editor>,
     page: Page,
     jar: CookieJar,
@@ -137,7 +139,7 @@ async fn import_report(
         }
     }
     let result = match reports::parse_import(&bytes) {
-        Ok(input) => reports::create(&state.db, &input).await,
+        Ok(input) => reports::create(&state.db, &input, &who).await,
         Err(err) => Err(err),
     };
     match result {

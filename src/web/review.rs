@@ -241,13 +241,14 @@ async fn inbox_page(
 /// One decision for every outcome ticked in a group; refused ones show the form again, nothing stored.
 async fn decide_outcomes(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Editor>,
     page: Page,
     jar: CookieJar,
     Path(id): Path<i32>,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
-    let decided = decisions::decide(&state.db, Some(id), &form.ids(), Some(&user.user), &form.input()).await;
+    let decided = decisions::decide(&state.db, Some(id), &form.ids(), Some(&user.user), &form.input(), &who).await;
     let mut refused = Refused {
         group: form.group.trim().parse().unwrap_or(0),
         form: form.clone(),

@@ -100,12 +100,13 @@ struct AnswerForm {
 
 async fn record_answer(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     page: Page,
     jar: CookieJar,
     Path(token): Path<String>,
     Form(form): Form<AnswerForm>,
 ) -> AppResult<Response> {
-    match rsvp::answer(&state.db, &token, &form.response, &form.comment, "web").await {
+    match rsvp::answer(&state.db, &token, &form.response, &form.comment, "web", &who).await {
         Ok(_) => Ok(flash_redirect(jar, "success", "rsvp.thanks", &format!("/rsvp/{token}"))),
         Err(AppError::Conflict(_)) => {
             let invitation = rsvp::find(&state.db, &token).await?;

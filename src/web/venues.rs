@@ -143,13 +143,14 @@ async fn new_venue(_user: Require<Organizer>, page: Page) -> Response {
 
 async fn create_venue(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     page: Page,
     jar: CookieJar,
     Form(form): Form<VenueForm>,
 ) -> AppResult<Response> {
     let (input, parse_errors) = form.parse();
-    match venues::create(&state.db, &state.settings.regions, &input, parse_errors).await {
+    match venues::create(&state.db, &state.settings.regions, &input, parse_errors, &who).await {
         Ok(venue) => Ok(flash_redirect(
             jar,
             "success",
@@ -173,6 +174,7 @@ async fn edit_venue(
 
 async fn update_venue(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     page: Page,
     jar: CookieJar,
@@ -180,7 +182,7 @@ async fn update_venue(
     Form(form): Form<VenueForm>,
 ) -> AppResult<Response> {
     let (input, parse_errors) = form.parse();
-    match venues::update(&state.db, &state.settings.regions, id, &input, parse_errors).await {
+    match venues::update(&state.db, &state.settings.regions, id, &input, parse_errors, &who).await {
         Ok(_) => Ok(flash_redirect(
             jar,
             "success",
@@ -194,10 +196,11 @@ async fn update_venue(
 
 async fn delete_venue(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     jar: CookieJar,
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
-    venues::delete(&state.db, id).await?;
+    venues::delete(&state.db, id, &who).await?;
     Ok(flash_redirect(jar, "success", "venues.deleted", "/venues"))
 }

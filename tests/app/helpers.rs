@@ -9,6 +9,7 @@ use reqwest::{Client, Response, StatusCode};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait};
 use tempfile::TempDir;
 use toguna::config::Settings;
+use toguna::domain::audit::Who;
 use toguna::domain::{api_tokens, users};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -81,6 +82,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
             poll: std::time::Duration::from_secs(1),
             ..Default::default()
         },
+        retention: Default::default(),
     };
     let mut settings = settings;
     configure(&mut settings);
@@ -196,6 +198,7 @@ impl TestApp {
                 role: role.into(),
                 password: PASSWORD.into(),
             },
+            &Who::system("tests"),
         )
         .await
         .expect("user created")
@@ -220,7 +223,9 @@ impl TestApp {
 
     pub async fn api_token_for(&self, role: &str) -> String {
         let user = self.create_user(&format!("api-{role}@example.org"), role).await;
-        api_tokens::create(&self.db, user.id, "tests").await.expect("token")
+        api_tokens::create(&self.db, user.id, "tests", &Who::system("tests"))
+            .await
+            .expect("token")
     }
 
     pub fn api(&self, method: reqwest::Method, path: &str, token: Option<&str>) -> reqwest::RequestBuilder {

@@ -66,6 +66,8 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/reports/{id}/versions"),
     ("get", "/api/v1/reports/{id}/versions/{n}"),
     ("get", "/api/v1/reports/{id}/versions/{a}/diff/{b}"),
+    // the audit log, admins only
+    ("get", "/api/v1/audit"),
     // the health check, public
     ("get", "/healthz"),
 ];

@@ -29,11 +29,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 409, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
 async fn publish_version(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Editor>,
     Path(id): Path<i32>,
     ApiJson(input): ApiJson<NewVersion>,
 ) -> AppResult<(StatusCode, Json<Version>)> {
-    let version = versions::publish(&state.db, id, &input.label, Some(user.user.id)).await?;
+    let version = versions::publish(&state.db, id, &input.label, Some(user.user.id), &who).await?;
     Ok((StatusCode::CREATED, Json(version)))
 }
 

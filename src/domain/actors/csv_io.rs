@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::domain::actors::csv_read::{LineCounter, reader_for};
 use crate::domain::actors::search::ActorFilter;
 use crate::domain::actors::{ActorInput, ValidActor};
+use crate::domain::audit::{self, Changes, Who};
 use crate::domain::csv_out::{SafeCsv, unneutralize};
 use crate::domain::regions::Regions;
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -309,6 +310,7 @@ pub async fn import(
     rules: &ImportRules,
     content: &str,
     all_or_nothing: bool,
+    who: &Who,
 ) -> AppResult<ImportSummary> {
     let mut file = parse_off_executor(content.to_string(), rules.clone()).await?;
     if file.too_large() {
@@ -338,6 +340,12 @@ pub async fn import(
         let batch: Vec<actor::ActiveModel> = rows.by_ref().take(200).collect();
         actor::Entity::insert_many(batch).exec_without_returning(&txn).await?;
     }
+    // One entry per import with its counts: a 5,000-line file is one change, not 5,000.
+    let changes = Changes::new()
+        .note("imported", imported)
+        .note("skipped_existing", skipped_existing)
+        .note("rejected", rejected);
+    audit::record(&txn, who, "actor_import", "-", "import", changes).await?;
     txn.commit().await?;
     Ok(ImportSummary {
         imported,

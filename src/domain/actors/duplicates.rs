@@ -11,6 +11,7 @@ use sea_orm::{
 };
 
 use crate::domain::actors::Actor;
+use crate::domain::audit::{self, Changes, Who};
 use crate::error::{AppError, AppResult, FieldErrors};
 
 /// What identifies a person: id, email, phone, folded name, town.
@@ -145,7 +146,7 @@ pub async fn groups(db: &DatabaseConnection) -> AppResult<Vec<Vec<Actor>>> {
 
 /// Folds `absorbed` into `kept`: invitations move over (one per event), empty fields are filled,
 /// then `absorbed` is deleted, all in one transaction.
-pub async fn merge(db: &DatabaseConnection, kept: i32, absorbed: i32) -> AppResult<Actor> {
+pub async fn merge(db: &DatabaseConnection, kept: i32, absorbed: i32, who: &Who) -> AppResult<Actor> {
     if kept == absorbed {
         let mut errors = FieldErrors::new();
         errors.add("other_id", "actors.merge_same");
@@ -214,10 +215,15 @@ pub async fn merge(db: &DatabaseConnection, kept: i32, absorbed: i32) -> AppResu
         &honorific,
     ));
     model.updated_at = Set(Utc::now());
-    let merged = model.update(&txn).await?;
+    let merged = Actor::from(model.update(&txn).await?);
     actor::Entity::delete_by_id(absorbed).exec(&txn).await?;
+    // One entry per actor touched, so each one's history tells where the other went.
+    let changes = Changes::diff(&Actor::from(keeper), &merged).note("absorbed_id", absorbed);
+    audit::record(&txn, who, "actor", kept, "merge", changes).await?;
+    let changes = Changes::deleted(&Actor::from(other)).note("merged_into", kept);
+    audit::record(&txn, who, "actor", absorbed, "merged", changes).await?;
     txn.commit().await?;
-    Ok(merged.into())
+    Ok(merged)
 }
 
 /// Moves the absorbed actor's presence marks onto the kept actor's invitation to the same event,

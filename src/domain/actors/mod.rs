@@ -12,6 +12,7 @@ use entity::actor;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::audit::{self, Changes, Who};
 use crate::domain::regions::Regions;
 use crate::domain::text;
 use crate::domain::vocab::{ActorCategory, AgeGroup, Gender};
@@ -299,29 +300,46 @@ async fn find_model<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<actor::Mod
     actor::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)
 }
 
-pub async fn create(db: &DatabaseConnection, regions: &Regions, input: &ActorInput) -> AppResult<Actor> {
+pub async fn create(db: &DatabaseConnection, regions: &Regions, input: &ActorInput, who: &Who) -> AppResult<Actor> {
     let valid = input.validate(regions)?;
+    let txn = crate::db::begin_write(db).await?;
     let model = valid
         .into_active_model(<actor::ActiveModel as Default>::default())
-        .insert(db)
+        .insert(&txn)
         .await?;
-    Ok(model.into())
+    let actor = Actor::from(model);
+    audit::record(&txn, who, "actor", actor.id, "create", Changes::created(&actor)).await?;
+    txn.commit().await?;
+    Ok(actor)
 }
 
-pub async fn update(db: &DatabaseConnection, regions: &Regions, id: i32, input: &ActorInput) -> AppResult<Actor> {
-    let existing = find_model(db, id).await?;
+pub async fn update(
+    db: &DatabaseConnection,
+    regions: &Regions,
+    id: i32,
+    input: &ActorInput,
+    who: &Who,
+) -> AppResult<Actor> {
+    let txn = crate::db::begin_write(db).await?;
+    let existing = find_model(&txn, id).await?;
     let valid = input.validate(regions)?;
-    let model = valid.into_active_model(existing.into()).update(db).await?;
-    Ok(model.into())
+    let before = Actor::from(existing.clone());
+    let actor = Actor::from(valid.into_active_model(existing.into()).update(&txn).await?);
+    audit::record(&txn, who, "actor", id, "update", Changes::diff(&before, &actor)).await?;
+    txn.commit().await?;
+    Ok(actor)
 }
 
 /// Deletes an actor who is on no guest list; history is never dropped silently.
-pub async fn delete(db: &DatabaseConnection, id: i32) -> AppResult<()> {
-    find_model(db, id).await?;
-    if crate::domain::guests::count_for_actor(db, id).await? > 0 {
+pub async fn delete(db: &DatabaseConnection, id: i32, who: &Who) -> AppResult<()> {
+    let txn = crate::db::begin_write(db).await?;
+    let before = Actor::from(find_model(&txn, id).await?);
+    if crate::domain::guests::count_for_actor(&txn, id).await? > 0 {
         return Err(AppError::Conflict("actors.delete_has_history".into()));
     }
-    actor::Entity::delete_by_id(id).exec(db).await?;
+    actor::Entity::delete_by_id(id).exec(&txn).await?;
+    audit::record(&txn, who, "actor", id, "delete", Changes::deleted(&before)).await?;
+    txn.commit().await?;
     Ok(())
 }
 

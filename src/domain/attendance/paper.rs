@@ -39,6 +39,7 @@ pub async fn apply(
     event_id: i32,
     user_id: Option<i32>,
     sheet: &PaperSheet,
+    who: &crate::domain::audit::Who,
 ) -> AppResult<PaperSummary> {
     super::open_event(db, event_id).await?;
     let mut errors = FieldErrors::new();
@@ -54,6 +55,13 @@ pub async fn apply(
     for person in &people {
         record::insert_walk_in(&txn, event_id, person, user_id, CheckinMethod::Paper).await?;
     }
+    // One entry per sheet: who signed is on the attendance rows themselves.
+    let changes = crate::domain::audit::Changes::new()
+        .note("mark", "paper")
+        .note("signed", &sheet.signed)
+        .note("guests_new", guests)
+        .note("walk_ins", people.len());
+    crate::domain::audit::record(&txn, who, "event", event_id, "checkin", changes).await?;
     txn.commit().await?;
     Ok(PaperSummary {
         guests,

@@ -12,6 +12,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::present_count;
+use crate::domain::audit::{self, Changes, Who};
 use crate::domain::regions::Regions;
 use crate::domain::text;
 use crate::domain::vocab::{ActorCategory, AgeGroup, CheckinMethod, Gender};
@@ -94,6 +95,7 @@ pub async fn apply(
     event_id: i32,
     user_id: Option<i32>,
     mark: &Mark,
+    who: &Who,
 ) -> AppResult<MarkResult> {
     super::open_event(db, event_id).await?;
     let action = validate(mark, secret, regions)?;
@@ -114,6 +116,7 @@ pub async fn apply(
             present: present_count(db, event_id).await?,
         });
     }
+    let action_slug = if mark.undo { "undo" } else { action.slug() };
     let (attendance_id, already_present) = match action {
         Action::Present(invitation_id, method) => present(&txn, event_id, invitation_id, method, user_id).await?,
         Action::UndoGuest(invitation_id) => {
@@ -152,6 +155,12 @@ pub async fn apply(
             .await?;
     }
     let present = present_count(&txn, event_id).await?;
+    // Filed under the event, so its history shows every mark and correction made at the desk.
+    let changes = Changes::created(mark)
+        .note("mark", action_slug)
+        .note("attendance_id", attendance_id)
+        .note("already_present", already_present);
+    audit::record(&txn, who, "event", event_id, "checkin", changes).await?;
     txn.commit().await?;
     Ok(MarkResult {
         status: "recorded",

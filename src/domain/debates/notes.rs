@@ -5,6 +5,7 @@ use entity::debate_note;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::audit::{self, Changes, Who};
 use crate::domain::events;
 use crate::domain::paging::{PageQuery, Paged};
 use crate::domain::text;
@@ -148,6 +149,7 @@ pub async fn create(
     event_id: i32,
     author_id: Option<i32>,
     input: &NoteInput,
+    who: &Who,
 ) -> AppResult<Note> {
     let valid = input.validate()?;
     events::get(db, event_id).await?;
@@ -158,10 +160,14 @@ pub async fn create(
         created_at: Set(Utc::now()),
         ..Default::default()
     };
-    Ok(valid.apply(model).insert(db).await?.into())
+    let txn = crate::db::begin_write(db).await?;
+    let note = Note::from(valid.apply(model).insert(&txn).await?);
+    audit::record(&txn, who, "debate_note", note.id, "create", Changes::created(&note)).await?;
+    txn.commit().await?;
+    Ok(note)
 }
 
-pub async fn get(db: &DatabaseConnection, event_id: i32, id: i32) -> AppResult<Note> {
+pub async fn get<C: sea_orm::ConnectionTrait>(db: &C, event_id: i32, id: i32) -> AppResult<Note> {
     debate_note::Entity::find_by_id(id)
         .filter(debate_note::Column::EventId.eq(event_id))
         .one(db)
@@ -183,8 +189,10 @@ pub async fn update(
     id: i32,
     by: &User,
     update: &NoteUpdate,
+    who: &Who,
 ) -> AppResult<Saved> {
-    let existing = get(db, event_id, id).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let existing = get(&txn, event_id, id).await?;
     if !may_change(&existing, by) {
         return Err(AppError::Forbidden);
     }
@@ -197,9 +205,21 @@ pub async fn update(
         .set(model)
         .filter(debate_note::Column::Id.eq(id))
         .filter(debate_note::Column::Version.eq(update.version))
-        .exec(db)
+        .exec(&txn)
         .await?;
-    let current = get(db, event_id, id).await?;
+    let current = get(&txn, event_id, id).await?;
+    if result.rows_affected > 0 {
+        audit::record(
+            &txn,
+            who,
+            "debate_note",
+            id,
+            "update",
+            Changes::diff(&existing, &current),
+        )
+        .await?;
+    }
+    txn.commit().await?;
     if result.rows_affected == 0 {
         return Ok(Saved::Stale(Box::new(StaleNote {
             current,
@@ -211,12 +231,15 @@ pub async fn update(
 }
 
 /// Deletes a note its author (or an admin) no longer wants.
-pub async fn delete(db: &DatabaseConnection, event_id: i32, id: i32, by: &User) -> AppResult<()> {
-    let existing = get(db, event_id, id).await?;
+pub async fn delete(db: &DatabaseConnection, event_id: i32, id: i32, by: &User, who: &Who) -> AppResult<()> {
+    let txn = crate::db::begin_write(db).await?;
+    let existing = get(&txn, event_id, id).await?;
     if !may_change(&existing, by) {
         return Err(AppError::Forbidden);
     }
-    debate_note::Entity::delete_by_id(existing.id).exec(db).await?;
+    debate_note::Entity::delete_by_id(existing.id).exec(&txn).await?;
+    audit::record(&txn, who, "debate_note", id, "delete", Changes::deleted(&existing)).await?;
+    txn.commit().await?;
     Ok(())
 }
 

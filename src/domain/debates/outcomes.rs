@@ -6,6 +6,7 @@ use entity::{outcome, report_section};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::audit::{self, Changes, Who};
 use crate::domain::events::{self, Event};
 use crate::domain::paging::{PageQuery, Paged};
 use crate::domain::text;
@@ -169,6 +170,7 @@ pub async fn create(
     event_id: i32,
     author: Option<&User>,
     input: &OutcomeInput,
+    who: &Who,
 ) -> AppResult<Outcome> {
     let event = events::get(db, event_id).await?;
     ensure_open(&event, author)?;
@@ -183,10 +185,14 @@ pub async fn create(
         created_at: Set(now),
         ..Default::default()
     };
-    Ok(valid.apply(model).insert(db).await?.into())
+    let txn = crate::db::begin_write(db).await?;
+    let outcome = Outcome::from(valid.apply(model).insert(&txn).await?);
+    audit::record(&txn, who, "outcome", outcome.id, "create", Changes::created(&outcome)).await?;
+    txn.commit().await?;
+    Ok(outcome)
 }
 
-pub async fn get(db: &DatabaseConnection, event_id: i32, id: i32) -> AppResult<Outcome> {
+pub async fn get<C: sea_orm::ConnectionTrait>(db: &C, event_id: i32, id: i32) -> AppResult<Outcome> {
     outcome::Entity::find_by_id(id)
         .filter(outcome::Column::EventId.eq(event_id))
         .one(db)
@@ -202,6 +208,7 @@ pub async fn update(
     id: i32,
     by: &User,
     update: &OutcomeUpdate,
+    who: &Who,
 ) -> AppResult<Outcome> {
     let event = events::get(db, event_id).await?;
     let existing = get(db, event_id, id).await?;
@@ -214,17 +221,21 @@ pub async fn update(
     let mut model = valid.apply(Default::default());
     // Saturating: a made-up i32::MAX matches no stored version, so it is refused as stale.
     model.version = Set(update.version.saturating_add(1));
+    let txn = crate::db::begin_write(db).await?;
     // Version test and write in one statement: of two concurrent saves, one wins, one gets 409.
     let result = outcome::Entity::update_many()
         .set(model)
         .filter(outcome::Column::Id.eq(id))
         .filter(outcome::Column::Version.eq(update.version))
-        .exec(db)
+        .exec(&txn)
         .await?;
     if result.rows_affected == 0 {
         return Err(AppError::Conflict("debates.outcome_stale".into()));
     }
-    get(db, event_id, id).await
+    let updated = get(&txn, event_id, id).await?;
+    audit::record(&txn, who, "outcome", id, "update", Changes::diff(&existing, &updated)).await?;
+    txn.commit().await?;
+    Ok(updated)
 }
 
 /// An event's outcomes in the order they were recorded.

@@ -11,6 +11,7 @@ use entity::{event, report, venue};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::audit::{self, Changes, Who};
 use crate::domain::vocab::{EventKind, EventStatus};
 use crate::domain::{invitations, text};
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -240,7 +241,7 @@ impl ValidEvent {
 }
 
 /// Creates a draft event with its calendar UID; `prior` carries errors found while parsing a form.
-pub async fn create(db: &DatabaseConnection, input: &EventInput, prior: FieldErrors) -> AppResult<Event> {
+pub async fn create(db: &DatabaseConnection, input: &EventInput, prior: FieldErrors, who: &Who) -> AppResult<Event> {
     let valid = input.validate(db, prior).await?;
     let now = Utc::now();
     let model = event::ActiveModel {
@@ -250,7 +251,11 @@ pub async fn create(db: &DatabaseConnection, input: &EventInput, prior: FieldErr
         created_at: Set(now),
         ..Default::default()
     };
-    Ok(valid.apply(model).insert(db).await?.into())
+    let txn = crate::db::begin_write(db).await?;
+    let event = Event::from(valid.apply(model).insert(&txn).await?);
+    audit::record(&txn, who, "event", event.id, "create", Changes::created(&event)).await?;
+    txn.commit().await?;
+    Ok(event)
 }
 
 pub async fn get(db: &DatabaseConnection, id: i32) -> AppResult<Event> {
@@ -269,6 +274,7 @@ pub async fn update(
     id: i32,
     input: &EventInput,
     prior: FieldErrors,
+    who: &Who,
 ) -> AppResult<Event> {
     let existing = event::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
     if matches!(
@@ -283,6 +289,7 @@ pub async fn update(
         || valid.venue_id != existing.venue_id;
     let scheduled = existing.status == EventStatus::Scheduled.slug();
     let before = existing.clone();
+    let audit_before = Event::from(existing.clone());
     let (starts_at, ends_at, venue_id) = (valid.starts_at, valid.ends_at, valid.venue_id);
     let txn = crate::db::begin_write(db).await?;
     valid.apply(existing.into()).update(&txn).await?;
@@ -300,12 +307,20 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
+    let updated = Event::from(updated);
+    audit::record(&txn, who, "event", id, "update", Changes::diff(&audit_before, &updated)).await?;
     txn.commit().await?;
-    Ok(updated.into())
+    Ok(updated)
 }
 
 /// Merges a partial update (API `PATCH`) over the stored event.
-pub async fn patch(db: &DatabaseConnection, ctx: &MailContext, id: i32, patch: &EventPatch) -> AppResult<Event> {
+pub async fn patch(
+    db: &DatabaseConnection,
+    ctx: &MailContext,
+    id: i32,
+    patch: &EventPatch,
+    who: &Who,
+) -> AppResult<Event> {
     let current = get(db, id).await?;
     let input = EventInput {
         kind: patch.kind.clone().unwrap_or_else(|| current.kind.slug().into()),
@@ -325,7 +340,7 @@ pub async fn patch(db: &DatabaseConnection, ctx: &MailContext, id: i32, patch: &
             .women_target_percent
             .unwrap_or(current.women_target_percent.map(i64::from)),
     };
-    update(db, ctx, id, &input, FieldErrors::new()).await
+    update(db, ctx, id, &input, FieldErrors::new(), who).await
 }
 
 /// `PATCH` body: absent fields stay; `null` clears an optional field.
@@ -362,7 +377,13 @@ where
 }
 
 /// The allowed moves of the life cycle; cancelling sends a CANCEL to everyone already invited.
-pub async fn change_status(db: &DatabaseConnection, ctx: &MailContext, id: i32, to: EventStatus) -> AppResult<Event> {
+pub async fn change_status(
+    db: &DatabaseConnection,
+    ctx: &MailContext,
+    id: i32,
+    to: EventStatus,
+    who: &Who,
+) -> AppResult<Event> {
     let existing = event::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
     let from = EventStatus::parse(&existing.status).unwrap_or(EventStatus::Draft);
     let allowed = matches!(
@@ -386,6 +407,8 @@ pub async fn change_status(db: &DatabaseConnection, ctx: &MailContext, id: i32, 
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
+    let changes = Changes::new().set("status", from.slug(), to.slug());
+    audit::record(&txn, who, "event", id, "status", changes).await?;
     txn.commit().await?;
     Ok(changed.into())
 }

@@ -8,6 +8,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
 use super::{Bounce, Verdict};
+use crate::domain::audit::{self, Changes, Who};
 use crate::domain::vocab::Delivery;
 use crate::error::AppResult;
 
@@ -61,6 +62,16 @@ pub(super) async fn apply(txn: &DatabaseTransaction, bounce: &Bounce) -> AppResu
         if let Some(inv) = invitation::Entity::find_by_id(invitation_id).one(txn).await? {
             flag_address(txn, inv.actor_id, &sent.recipient, &words).await?;
         }
+        let changes = Changes::new().set("delivery", serde_json::Value::Null, Delivery::Failed.slug());
+        audit::record(
+            txn,
+            &Who::gateway("mail"),
+            "invitation",
+            invitation_id,
+            "bounce",
+            changes,
+        )
+        .await?;
     }
     Ok(())
 }

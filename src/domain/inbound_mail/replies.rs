@@ -11,6 +11,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, Q
 
 use super::tags::{self, Tag};
 use super::{CalendarReply, InboundMessage, Verdict};
+use crate::domain::audit::{self, Changes, Who};
 use crate::domain::events::moves::{self, ReplyEra};
 use crate::domain::vocab::{EventStatus, Response};
 use crate::error::AppResult;
@@ -156,13 +157,19 @@ pub(super) async fn apply(
         .await?
         .map_or(0, |e| e.sequence)
         .min(reply_sequence(reply));
+    let comment: String = comment.chars().take(2000).collect();
+    let changes = Changes::new()
+        .set("response", &existing.response, response.slug())
+        .set("response_comment", &existing.response_comment, &comment)
+        .note("via", VIA);
     let mut model: invitation::ActiveModel = existing.into();
     model.answered_sequence = Set(Some(sequence));
     model.response = Set(response.slug().into());
-    model.response_comment = Set(comment.chars().take(2000).collect());
+    model.response_comment = Set(comment);
     model.responded_at = Set(Some(answered_at(reply)));
     model.responded_via = Set(VIA.into());
     model.update(txn).await?;
+    audit::record(txn, &Who::gateway("mail"), "invitation", id, "answer", changes).await?;
     Ok(())
 }
 

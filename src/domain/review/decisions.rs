@@ -9,6 +9,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransac
 use serde::{Deserialize, Serialize};
 
 use super::{ReviewedOutcome, undo};
+use crate::domain::audit::{self, Changes, Who};
 use crate::domain::sections::{self, Section};
 use crate::domain::text;
 use crate::domain::users::User;
@@ -149,6 +150,7 @@ pub async fn decide(
     outcome_ids: &[i32],
     by: Option<&User>,
     input: &DecisionInput,
+    who: &Who,
 ) -> AppResult<Decided> {
     let ids: BTreeSet<i32> = outcome_ids.iter().copied().collect();
     let valid = input.validate(outcome_ids)?;
@@ -201,8 +203,30 @@ pub async fn decide(
             }
         }
     }
+    record_audit(&txn, who, &targets, &valid, edit.as_ref()).await?;
     txn.commit().await?;
     Ok(Decided::Done(decided))
+}
+
+/// One entry per outcome decided, and one for the section text the decision replaced.
+async fn record_audit(
+    txn: &DatabaseTransaction,
+    who: &Who,
+    targets: &[outcome::Model],
+    valid: &ValidDecision,
+    edit: Option<&(String, String)>,
+) -> AppResult<()> {
+    for target in targets {
+        let changes = Changes::new()
+            .set("status", &target.status, valid.verdict.status().slug())
+            .note("rationale", &valid.rationale);
+        audit::record(txn, who, "outcome", target.id, "decide", changes).await?;
+    }
+    if let (Some((before, after)), Some(section_id)) = (edit, targets.first().and_then(|t| t.section_id)) {
+        let changes = Changes::new().set("body", before, after);
+        audit::record(txn, who, "section", section_id, "update", changes).await?;
+    }
+    Ok(())
 }
 
 fn final_of(o: &outcome::Model) -> Decided {

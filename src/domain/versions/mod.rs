@@ -99,7 +99,13 @@ pub struct NewVersion {
 
 /// Freezes every section as version N+1 and makes the decisions taken since final, in one write
 /// transaction: the unique (report, number) index turns a concurrent publication into a 409.
-pub async fn publish(db: &DatabaseConnection, report_id: i32, label: &str, by: Option<i32>) -> AppResult<Version> {
+pub async fn publish(
+    db: &DatabaseConnection,
+    report_id: i32,
+    label: &str,
+    by: Option<i32>,
+    who: &crate::domain::audit::Who,
+) -> AppResult<Version> {
     let mut errors = FieldErrors::new();
     let label = text::required(label, "label", 200, &mut errors);
     errors.into_result(())?;
@@ -142,6 +148,11 @@ pub async fn publish(db: &DatabaseConnection, report_id: i32, label: &str, by: O
     let workshops = annex::workshop_events(&txn, report_id, version.published_at).await?;
     let ids: Vec<i32> = workshops.iter().map(|e| e.id).collect();
     frozen::freeze(&txn, version.id, &ids).await?;
+    let changes = crate::domain::audit::Changes::new()
+        .note("number", number)
+        .note("label", &version.label)
+        .note("sections", frozen.len());
+    crate::domain::audit::record(&txn, who, "report", report_id, "publish", changes).await?;
     txn.commit().await?;
     Ok(Version {
         info: version.into(),

@@ -60,6 +60,7 @@ fn recorder(user: MaybeUser) -> AppResult<User> {
 /// The first server copy of a new note.
 pub async fn create_draft(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: MaybeUser,
     Path(id): Path<i32>,
     body: Result<ApiJson<NoteInput>, AppError>,
@@ -67,7 +68,7 @@ pub async fn create_draft(
     let saved = async {
         let user = recorder(user)?;
         let ApiJson(input) = body?;
-        notes::create(&state.db, id, Some(user.id), &input).await
+        notes::create(&state.db, id, Some(user.id), &input, &who).await
     };
     match saved.await {
         Ok(note) => (StatusCode::CREATED, Json(note)).into_response(),
@@ -78,6 +79,7 @@ pub async fn create_draft(
 /// An autosave over the version the page started from; 409 with both texts when stale.
 pub async fn save_draft(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: MaybeUser,
     Path((id, note)): Path<(i32, i32)>,
     body: Result<ApiJson<NoteUpdate>, AppError>,
@@ -86,7 +88,7 @@ pub async fn save_draft(
         let user = recorder(user)?;
         let ApiJson(update) = body?;
         let lang = user.language.unwrap_or_default();
-        Ok::<_, AppError>((notes::update(&state.db, id, note, &user, &update).await?, lang))
+        Ok::<_, AppError>((notes::update(&state.db, id, note, &user, &update, &who).await?, lang))
     };
     match saved.await {
         Ok((Saved::Done(note), _)) => Json(note).into_response(),

@@ -75,13 +75,14 @@ async fn back_to_report(Path(id): Path<i32>) -> Redirect {
 
 async fn create_section(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Editor>,
     page: Page,
     jar: CookieJar,
     Path(id): Path<i32>,
     Form(form): Form<SectionForm>,
 ) -> AppResult<Response> {
-    match sections::create(&state.db, id, &form.input()).await {
+    match sections::create(&state.db, id, &form.input(), &who).await {
         Ok(s) => Ok(at_section(jar, "reports.section_added", id, s.id)),
         Err(err) => {
             let forms = ShowForms {
@@ -152,13 +153,14 @@ async fn edit_section(
 /// stored text beside it: saving again after reading both is a deliberate choice (409).
 async fn save_section(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Editor>,
     page: Page,
     jar: CookieJar,
     Path((id, section_id)): Path<(i32, i32)>,
     Form(form): Form<SectionForm>,
 ) -> AppResult<Response> {
-    match sections::update(&state.db, id, section_id, &form.update()).await {
+    match sections::update(&state.db, id, section_id, &form.update(), &who).await {
         Ok(Saved::Done(s)) => Ok(at_section(jar, "reports.section_saved", id, s.id)),
         Ok(Saved::Stale(stale)) => {
             let form = SectionForm {
@@ -192,6 +194,7 @@ struct MoveForm {
 
 async fn move_section(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Editor>,
     jar: CookieJar,
     Path((id, section_id)): Path<(i32, i32)>,
@@ -202,18 +205,19 @@ async fn move_section(
     } else {
         Direction::Down
     };
-    sections::shift(&state.db, id, section_id, direction).await?;
+    sections::shift(&state.db, id, section_id, direction, &who).await?;
     Ok(at_section(jar, "reports.section_moved", id, section_id))
 }
 
 /// Refused with a 409 page when an outcome refers to the section.
 async fn delete_section(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Editor>,
     jar: CookieJar,
     Path((id, section_id)): Path<(i32, i32)>,
 ) -> AppResult<Response> {
-    sections::delete(&state.db, id, section_id).await?;
+    sections::delete(&state.db, id, section_id, &who).await?;
     Ok(flash_redirect(
         jar,
         "success",

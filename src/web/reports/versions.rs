@@ -43,13 +43,14 @@ struct PublishForm {
 
 async fn publish_version(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Editor>,
     page: Page,
     jar: CookieJar,
     Path(id): Path<i32>,
     Form(form): Form<PublishForm>,
 ) -> AppResult<Response> {
-    match versions::publish(&state.db, id, &form.label, Some(user.user.id)).await {
+    match versions::publish(&state.db, id, &form.label, Some(user.user.id), &who).await {
         Ok(v) => Ok(flash_redirect(
             jar,
             "success",
