@@ -29,6 +29,8 @@ pub struct Settings {
     /// The inbound mailbox (calendar replies): `TOGUNA_IMAP_URL`, `TOGUNA_IMAP_POLL_SECONDS`,
     /// `TOGUNA_REPLY_PLUS_ADDRESSING`.
     pub inbound: crate::mail::inbound::InboundSettings,
+    /// `TOGUNA_SMS_URL`, `TOGUNA_SMS_SECRET`, `TOGUNA_SMS_QUIET`.
+    pub sms: crate::sms::SmsSettings,
 }
 
 impl Settings {
@@ -71,6 +73,11 @@ impl Settings {
             server: server_from_env()?,
             login: login_from_env()?,
             inbound: inbound_from_env()?,
+            sms: crate::sms::SmsSettings::from_env(
+                var("TOGUNA_SMS_URL"),
+                var("TOGUNA_SMS_SECRET"),
+                var("TOGUNA_SMS_QUIET"),
+            )?,
         })
     }
 

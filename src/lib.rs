@@ -11,6 +11,7 @@ pub mod error;
 pub mod i18n;
 pub mod mail;
 pub mod server;
+pub mod sms;
 pub mod web;
 
 use std::sync::Arc;
@@ -150,6 +151,19 @@ pub async fn serve(
             );
             tokio::spawn(mail::inbound::run(db, secret, url, poll, stop_inbound.clone()))
         });
+    let stop_sms = Arc::new(tokio::sync::Notify::new());
+    let sms = (state.settings.run_worker)
+        .then(|| state.settings.sms.gateway(&state.settings.base_url))
+        .flatten()
+        .map(|gateway| {
+            let worker = sms::worker::SmsWorker::new(
+                state.db.clone(),
+                gateway,
+                state.settings.outbox.clone(),
+                state.settings.sms.quiet,
+            );
+            tokio::spawn(worker.run(stop_sms.clone()))
+        });
     let limits = state.settings.server.clone();
     let served = server::run(listener, app(state), limits, shutdown).await;
     // The worker finishes the message in hand; unsent ones stay queued for the next start.
@@ -160,6 +174,10 @@ pub async fn serve(
     if let Some(inbound) = inbound {
         stop_inbound.notify_one();
         let _ = inbound.await;
+    }
+    if let Some(sms) = sms {
+        stop_sms.notify_one();
+        let _ = sms.await;
     }
     served
 }

@@ -24,6 +24,7 @@ pub mod reports;
 pub mod review;
 pub mod rsvp;
 pub mod security_headers;
+pub mod sms;
 pub mod venues;
 
 use axum::Router;
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(events::router())
         .merge(rsvp::router())
         .merge(letters::router())
+        .merge(sms::router())
         .merge(checkin::router())
         .merge(paper_sheet::router())
         .merge(attendance_stats::router())

@@ -81,6 +81,11 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
             poll: std::time::Duration::from_secs(1),
             ..Default::default()
         },
+        // Quiet hours would hold texts depending on when the suite runs; the quiet-hours story sets them.
+        sms: toguna::sms::SmsSettings {
+            quiet: toguna::sms::quiet::QuietHours { span: None },
+            ..Default::default()
+        },
     };
     let mut settings = settings;
     configure(&mut settings);
