@@ -153,7 +153,12 @@ pub async fn serve(
         });
     let stop_sms = Arc::new(tokio::sync::Notify::new());
     let sms = (state.settings.run_worker)
-        .then(|| state.settings.sms.gateway(&state.settings.base_url))
+        .then(|| {
+            state
+                .settings
+                .sms
+                .gateway(&state.settings.base_url, state.settings.outbox.lease)
+        })
         .flatten()
         .map(|gateway| {
             let worker = sms::worker::SmsWorker::new(

@@ -61,12 +61,11 @@ pub struct Kannel {
 }
 
 impl Kannel {
-    pub fn new(url: KannelUrl, base_url: &str, secret: &str) -> Self {
+    /// `timeout` must stay below the outbox lease, or a slow gateway would let a second lane
+    /// claim the same text while the first still waits for Kannel's answer.
+    pub fn new(url: KannelUrl, base_url: &str, secret: &str, timeout: std::time::Duration) -> Self {
         let secret = utf8_percent_encode(secret, NON_ALPHANUMERIC);
-        let client = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(15))
-            .build()
-            .unwrap_or_default();
+        let client = reqwest::Client::builder().timeout(timeout).build().unwrap_or_default();
         Kannel {
             url,
             dlr_url: format!("{base_url}/sms/kannel/dlr?secret={secret}&id={{id}}&status=%d&reason=%A"),
@@ -141,7 +140,12 @@ mod tests {
 
     #[test]
     fn the_request_sets_coding_charset_and_a_dlr_url_with_status() {
-        let kannel = Kannel::new(KannelUrl::parse("kannel://u:p@h:1").unwrap(), "http://app", "s3cret");
+        let kannel = Kannel::new(
+            KannelUrl::parse("kannel://u:p@h:1").unwrap(),
+            "http://app",
+            "s3cret",
+            std::time::Duration::from_secs(1),
+        );
         let url = kannel.request_url(&OutgoingSms {
             id: 42,
             to: "+22370000001",

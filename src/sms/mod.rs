@@ -39,9 +39,10 @@ impl SmsSettings {
     }
 
     /// The gateway to send through, when one is configured.
-    pub fn gateway(&self, base_url: &str) -> Option<Arc<dyn Gateway>> {
+    pub fn gateway(&self, base_url: &str, lease: std::time::Duration) -> Option<Arc<dyn Gateway>> {
         let url = self.url.clone()?;
-        Some(Arc::new(kannel::Kannel::new(url, base_url, &self.secret)))
+        let timeout = (lease / 2).min(std::time::Duration::from_secs(15));
+        Some(Arc::new(kannel::Kannel::new(url, base_url, &self.secret, timeout)))
     }
 }
 

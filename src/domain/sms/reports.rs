@@ -69,16 +69,28 @@ pub async fn sync_invitation<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<(
     if latest.is_some_and(|l| l.id != id) {
         return Ok(());
     }
-    let delivery = match message.status.as_str() {
-        "accepted" => Delivery::Accepted,
-        "delivered" => Delivery::Delivered,
-        "failed" | "withdrawn" => Delivery::Failed,
-        "expired" => Delivery::Expired,
-        _ => Delivery::Queued,
+    // Forward only: reports and the worker's record may run at once and finish in any order,
+    // so each write is conditioned on an earlier state (mark_queued resets it for a new message).
+    let (delivery, earlier): (Delivery, &[Delivery]) = match message.status.as_str() {
+        "accepted" => (Delivery::Accepted, &[Delivery::Pending, Delivery::Queued]),
+        "delivered" => (
+            Delivery::Delivered,
+            &[Delivery::Pending, Delivery::Queued, Delivery::Accepted],
+        ),
+        "failed" | "withdrawn" => (
+            Delivery::Failed,
+            &[Delivery::Pending, Delivery::Queued, Delivery::Accepted],
+        ),
+        "expired" => (
+            Delivery::Expired,
+            &[Delivery::Pending, Delivery::Queued, Delivery::Accepted],
+        ),
+        _ => return Ok(()),
     };
     invitation::Entity::update_many()
         .col_expr(invitation::Column::Delivery, Expr::value(delivery.slug()))
         .filter(invitation::Column::Id.eq(invitation_id))
+        .filter(invitation::Column::Delivery.is_in(earlier.iter().map(|d| d.slug())))
         .exec(db)
         .await?;
     Ok(())
