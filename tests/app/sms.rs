@@ -477,3 +477,168 @@ async fn a_callback_without_the_secret_gets_403_and_changes_nothing() {
     let guest = actor::Entity::find().one(&story.app.db).await.unwrap().unwrap();
     assert!(guest.consent_contact);
 }
+
+/// The SMS choices and the channel change need no gateway: texts wait in the outbox without one.
+async fn without_gateway() -> (TestApp, String) {
+    let app = crate::helpers::spawn_app().await;
+    let token = app.api_token_for("organizer").await;
+    (app, token)
+}
+
+#[tokio::test]
+async fn the_organizer_changes_a_guests_channel_and_an_impossible_one_is_refused() {
+    let (app, token) = without_gateway().await;
+    let csv = "full_name,category,gender,town,email,phone,consent_contact\n\
+               Awa Keïta,civil_society,female,Kayes,awa@example.org,+22370001001,yes\n\
+               Moussa Traoré,civil_society,male,Kayes,,,no\n";
+    assert_eq!(app.import_csv(&token, csv).await.status(), StatusCode::CREATED);
+    let event = app.scheduled_workshop(&token, "Atelier de Kayes", "Kayes").await;
+    app.api_ok(
+        Method::POST,
+        &format!("/api/v1/events/{event}/invitations"),
+        &token,
+        json!({"filter": {}}),
+    )
+    .await;
+    let guests = app
+        .api_ok(
+            Method::GET,
+            &format!("/api/v1/events/{event}/invitations"),
+            &token,
+            json!({}),
+        )
+        .await;
+    let items = guests["items"].as_array().unwrap().clone();
+    let channel_of =
+        |name_id: i64| items.iter().find(|g| g["id"].as_i64() == Some(name_id)).unwrap()["channel"].clone();
+    let ids: Vec<i64> = items.iter().map(|g| g["id"].as_i64().unwrap()).collect();
+    assert_eq!(channel_of(ids[0]), "email");
+    assert_eq!(channel_of(ids[1]), "letter");
+
+    app.login_as("organizer").await;
+    let page = format!("/events/{event}");
+    let changed = app
+        .submit(
+            &page,
+            &format!("/events/{event}/guests/{}/channel", ids[0]),
+            &[("channel", "sms")],
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    let refused = app
+        .submit(
+            &page,
+            &format!("/events/{event}/guests/{}/channel", ids[1]),
+            &[("channel", "sms")],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let body = refused.text().await.unwrap();
+    assert!(
+        body.contains("ne peut pas être joint ainsi"),
+        "the page names the problem: {body}"
+    );
+    let unknown = app
+        .submit(
+            &page,
+            &format!("/events/{event}/guests/{}/channel", ids[1]),
+            &[("channel", "pigeon")],
+        )
+        .await;
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let stored: Vec<String> = invitation::Entity::find()
+        .filter(invitation::Column::EventId.eq(event as i32))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.channel)
+        .collect();
+    assert_eq!(stored, ["sms", "letter"]);
+    // The guest list shows the channel; the email guest now gets a text, not a mail.
+    let html = app.get(&page).await.text().await.unwrap();
+    assert!(texts(&html, "table.guests td").iter().any(|t| t.starts_with("SMS")));
+    assert_eq!(app.send_invitations(&token, event).await, 1);
+    let queued = sms_message::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].recipient, "+22370001001");
+    assert_eq!(app.count(entity::outbox_message::Entity).await, 0, "no email");
+}
+
+#[tokio::test]
+async fn the_segment_cap_stops_a_runaway_send_and_unicode_keeps_the_accents() {
+    let (app, token) = without_gateway().await;
+    let mut csv = String::from("full_name,category,gender,town,phone,consent_contact\n");
+    for i in 0..3 {
+        csv.push_str(&format!("Invité {i},civil_society,male,Kayes,{},yes\n", phone(800 + i)));
+    }
+    assert_eq!(app.import_csv(&token, &csv).await.status(), StatusCode::CREATED);
+    let event = app
+        .scheduled_workshop(&token, "Fête de la paix à Kéniéba", "Kayes")
+        .await;
+    app.api_ok(
+        Method::POST,
+        &format!("/api/v1/events/{event}/invitations"),
+        &token,
+        json!({"filter": {}}),
+    )
+    .await;
+    app.login_as("organizer").await;
+    let sms_page = format!("/events/{event}/sms");
+    let bad = app
+        .submit(
+            &sms_page,
+            &format!("/events/{event}/sms/settings"),
+            &[("segment_cap", "zero")],
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let saved = app
+        .submit(
+            &sms_page,
+            &format!("/events/{event}/sms/settings"),
+            &[("segment_cap", "2")],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let refused = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/events/{event}/invitations/send"),
+            Some(&token),
+        )
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert_eq!(app.count(sms_message::Entity).await, 0, "nothing queued past the cap");
+    assert!(
+        invitation::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .iter()
+            .all(|i| i.delivery == "pending"),
+        "and no guest marked queued"
+    );
+
+    // GSM-7 replaces ê; Unicode, once chosen, keeps it (and counts 70 per SMS).
+    let page = app.get(&sms_page).await.text().await.unwrap();
+    assert_eq!(texts(&page, ".sms-summary"), vec!["3 SMS, 3 segments"]);
+    app.submit(
+        &sms_page,
+        &format!("/events/{event}/sms/settings"),
+        &[("segment_cap", "100"), ("unicode", "on")],
+    )
+    .await;
+    let page = app.get(&sms_page).await.text().await.unwrap();
+    assert_eq!(texts(&page, ".sms-summary"), vec!["3 SMS, 9 segments"]);
+    assert_eq!(app.send_invitations(&token, event).await, 3);
+    let queued = sms_message::Entity::find().all(&app.db).await.unwrap();
+    assert!(
+        queued
+            .iter()
+            .all(|m| m.coding == "ucs2" && m.text.starts_with("Fête de la paix à Kéniéba") && m.segments == 3)
+    );
+}

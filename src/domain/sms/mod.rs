@@ -301,9 +301,9 @@ pub async fn change_channel(
         Channel::Sms => reachable_by_sms(&actor),
         Channel::Letter | Channel::Phone => true,
     };
+    // The choice is valid but this guest lacks what it needs: a conflict with the directory.
     if !possible {
-        errors.add("channel", "sms.channel_impossible");
-        return Err(AppError::Validation(errors));
+        return Err(AppError::Conflict("sms.channel_impossible".into()));
     }
     // A guest not yet sent anything waits for the next send on the new channel; one already sent
     // keeps the state of what went, and hears of changes on the new channel.
