@@ -31,12 +31,13 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The gateway proves itself with `TOGUNA_SMS_SECRET`; anything else is refused before any change.
-fn check_secret(state: &AppState, given: &str) -> Result<(), Response> {
+fn secret_ok(state: &AppState, given: &str) -> bool {
     let expected = state.settings.sms.secret.as_bytes();
-    if expected.is_empty() || !secrets::same_bytes(expected, given.as_bytes()) {
-        return Err((StatusCode::FORBIDDEN, "forbidden").into_response());
-    }
-    Ok(())
+    !expected.is_empty() && secrets::same_bytes(expected, given.as_bytes())
+}
+
+fn forbidden() -> Response {
+    (StatusCode::FORBIDDEN, "forbidden").into_response()
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -53,8 +54,8 @@ struct InboundQuery {
 /// Kannel's `get-url`. The body stays empty: with `max-messages = 0` Kannel texts nothing back,
 /// and the confirmation goes through the outbox like every other text.
 async fn kannel_inbound(State(state): State<AppState>, Query(query): Query<InboundQuery>) -> Response {
-    if let Err(refused) = check_secret(&state, &query.secret) {
-        return refused;
+    if !secret_ok(&state, &query.secret) {
+        return forbidden();
     }
     let sent_at = query
         .ts
@@ -90,8 +91,8 @@ struct ReportQuery {
 
 /// The `dlr-url` Toguna passes with each text.
 async fn kannel_report(State(state): State<AppState>, Query(query): Query<ReportQuery>) -> Response {
-    if let Err(refused) = check_secret(&state, &query.secret) {
-        return refused;
+    if !secret_ok(&state, &query.secret) {
+        return forbidden();
     }
     let (Ok(id), Ok(status)) = (query.id.trim().parse::<i32>(), query.status.trim().parse::<i32>()) else {
         return (StatusCode::UNPROCESSABLE_ENTITY, "id and status must be numbers").into_response();
