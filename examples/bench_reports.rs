@@ -195,6 +195,7 @@ async fn main() -> anyhow::Result<()> {
         login: toguna::domain::login::Throttle::default(),
         inbound: Default::default(),
         retention: Default::default(),
+        sms: Default::default(),
     };
     let state = toguna::prepare(settings).await?;
     let db = state.db.clone();

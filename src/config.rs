@@ -31,6 +31,8 @@ pub struct Settings {
     pub inbound: crate::mail::inbound::InboundSettings,
     /// How long delivered mail, login attempts and sessions are kept (`TOGUNA_RETENTION_DAYS`).
     pub retention: crate::domain::retention::RetentionSettings,
+    /// `TOGUNA_SMS_URL`, `TOGUNA_SMS_SECRET`, `TOGUNA_SMS_QUIET`.
+    pub sms: crate::sms::SmsSettings,
 }
 
 impl Settings {
@@ -74,6 +76,11 @@ impl Settings {
             login: login_from_env()?,
             inbound: inbound_from_env()?,
             retention: retention_from_env()?,
+            sms: crate::sms::SmsSettings::from_env(
+                var("TOGUNA_SMS_URL"),
+                var("TOGUNA_SMS_SECRET"),
+                var("TOGUNA_SMS_QUIET"),
+            )?,
         })
     }
 

@@ -89,6 +89,7 @@ macro_rules! catalog_files {
             ("inbound", include_str!(concat!("../locales/", $lang, "/inbound.toml"))),
             ("privacy", include_str!(concat!("../locales/", $lang, "/privacy.toml"))),
             ("audit", include_str!(concat!("../locales/", $lang, "/audit.toml"))),
+            ("sms", include_str!(concat!("../locales/", $lang, "/sms.toml"))),
         ]
     };
 }

@@ -13,6 +13,7 @@ pub mod log_mask;
 pub mod mail;
 pub mod retention_job;
 pub mod server;
+pub mod sms;
 pub mod web;
 
 use std::sync::Arc;
@@ -163,6 +164,24 @@ pub async fn serve(
             stop_retention.clone(),
         )
     });
+    let stop_sms = Arc::new(tokio::sync::Notify::new());
+    let sms = (state.settings.run_worker)
+        .then(|| {
+            state
+                .settings
+                .sms
+                .gateway(&state.settings.base_url, state.settings.outbox.lease)
+        })
+        .flatten()
+        .map(|gateway| {
+            let worker = sms::worker::SmsWorker::new(
+                state.db.clone(),
+                gateway,
+                state.settings.outbox.clone(),
+                state.settings.sms.quiet,
+            );
+            tokio::spawn(worker.run(stop_sms.clone()))
+        });
     let limits = state.settings.server.clone();
     let served = server::run(listener, app(state), limits, shutdown).await;
     // The worker finishes the message in hand; unsent ones stay queued for the next start.
@@ -177,6 +196,10 @@ pub async fn serve(
     if let Some(retention) = retention {
         stop_retention.notify_one();
         let _ = retention.await;
+    }
+    if let Some(sms) = sms {
+        stop_sms.notify_one();
+        let _ = sms.await;
     }
     served
 }

@@ -15,6 +15,7 @@ mod m20261201_000001_inbound_mail;
 mod m20261201_000002_reconfirm_and_bounces;
 mod m20261201_000007_frozen_figures;
 mod m20261201_000006_audit;
+mod m20261201_000003_sms;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_reconfirm_and_bounces::Migration),
             Box::new(m20261201_000007_frozen_figures::Migration),
             Box::new(m20261201_000006_audit::Migration),
+            Box::new(m20261201_000003_sms::Migration),
         ]
     }
 }

@@ -121,14 +121,8 @@ pub async fn add(db: &DatabaseConnection, event_id: i32, request: &AddGuests, wh
                 a.region.clone(),
             );
             let actor = Actor::from(a);
-            let channel = if actor.reachable_by_email() {
-                Channel::Email
-            } else if actor.phone.is_some() {
-                Channel::Phone
-            } else {
-                Channel::Letter
-            };
-            let delivery = if channel == Channel::Email {
+            let channel = crate::domain::sms::choose_channel(&actor);
+            let delivery = if matches!(channel, Channel::Email | Channel::Sms) {
                 Delivery::Pending
             } else {
                 Delivery::NotApplicable

@@ -59,7 +59,11 @@ fn checkin_mac(secret: &[u8], invitation_id: i32) -> [u8; 32] {
 }
 
 /// The answer link of an invitation, creating its nonce on first use.
-async fn rsvp_url<C: ConnectionTrait>(db: &C, ctx: &MailContext, inv: &invitation::Model) -> AppResult<String> {
+pub(crate) async fn rsvp_url<C: ConnectionTrait>(
+    db: &C,
+    ctx: &MailContext,
+    inv: &invitation::Model,
+) -> AppResult<String> {
     let nonce = match &inv.rsvp_nonce {
         Some(n) => n.clone(),
         None => {
@@ -116,7 +120,7 @@ pub async fn send_invitations(
     let mut summary = SendSummary::default();
     for (inv, actor) in guests {
         let Some(actor) = actor.map(Actor::from) else { continue };
-        if !actor.reachable_by_email() {
+        if !crate::domain::sms::reachable(&inv, &actor) {
             summary.not_emailable += 1;
             continue;
         }
@@ -158,7 +162,7 @@ pub async fn resend(
         .await?
         .ok_or(AppError::NotFound)?;
     let actor = Actor::from(actor.ok_or(AppError::NotFound)?);
-    if !actor.reachable_by_email() {
+    if !crate::domain::sms::reachable(&inv, &actor) {
         return Err(AppError::Conflict("invitations.not_emailable".into()));
     }
     let kind = if event.status == EventStatus::Cancelled {
@@ -191,6 +195,13 @@ async fn queue_message(
     inv: &invitation::Model,
     actor: &Actor,
 ) -> AppResult<()> {
+    // Guests reached by SMS get a text in the SMS outbox instead of an email.
+    if inv.channel == crate::domain::vocab::Channel::Sms.slug() {
+        if crate::domain::sms::queue(txn, ctx, kind, event, venue, inv, actor).await? {
+            mark_queued(txn, ctx, kind, event, inv).await?;
+        }
+        return Ok(());
+    }
     let Some(recipient) = actor.email.clone() else {
         return Ok(());
     };
@@ -232,6 +243,17 @@ async fn queue_message(
         },
     )
     .await?;
+    mark_queued(txn, ctx, kind, event, inv).await
+}
+
+/// The invitation's delivery state and calendar sequence once its message is queued.
+async fn mark_queued(
+    txn: &DatabaseTransaction,
+    ctx: &MailContext,
+    kind: MailKind,
+    event: &Event,
+    inv: &invitation::Model,
+) -> AppResult<()> {
     let mut update = invitation::Entity::update_many()
         .col_expr(invitation::Column::Delivery, Expr::value(Delivery::Queued.slug()))
         .col_expr(invitation::Column::SentSequence, Expr::value(event.sequence))
@@ -270,7 +292,7 @@ pub async fn notify_sent_guests(
     let mut queued = 0;
     for (inv, actor) in guests {
         let Some(actor) = actor.map(Actor::from) else { continue };
-        if actor.email.is_none() {
+        if actor.email.is_none() && inv.channel != crate::domain::vocab::Channel::Sms.slug() {
             continue;
         }
         queue_message(txn, ctx, kind, &event, venue.as_ref(), &inv, &actor).await?;
@@ -383,7 +405,10 @@ pub async fn queue_due_reminders(db: &DatabaseConnection, ctx: &MailContext, day
             .all(&txn)
             .await?;
         for (inv, actor) in due {
-            let Some(actor) = actor.map(Actor::from).filter(Actor::reachable_by_email) else {
+            let Some(actor) = actor
+                .map(Actor::from)
+                .filter(|a| crate::domain::sms::reachable(&inv, a))
+            else {
                 continue;
             };
             // Claiming the row first makes a concurrent worker skip it.
@@ -432,7 +457,8 @@ pub async fn letters(
     let mut letters = Vec::new();
     for (inv, actor) in rows {
         let Some(actor) = actor.map(Actor::from) else { continue };
-        if chosen.is_empty() && actor.reachable_by_email() {
+        if chosen.is_empty() && (actor.reachable_by_email() || inv.channel == crate::domain::vocab::Channel::Sms.slug())
+        {
             continue;
         }
         let rsvp_url = rsvp_url(db, ctx, &inv).await?;

@@ -22,6 +22,8 @@ pub mod rsvp;
 pub mod secrets;
 pub mod sections;
 pub mod sessions;
+pub mod short_code;
+pub mod sms;
 pub mod text;
 pub mod users;
 pub mod venues;

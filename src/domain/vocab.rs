@@ -97,6 +97,7 @@ vocabulary!(
     Email => "email",
     Letter => "letter",
     Phone => "phone",
+    Sms => "sms",
 });
 
 vocabulary!(Response, "response", {
@@ -112,6 +113,10 @@ vocabulary!(Delivery, "delivery", {
     Sent => "sent",
     Failed => "failed",
     NotApplicable => "not_applicable",
+    // SMS only: the gateway took it, the operator's report said delivered, or it waited past the start.
+    Accepted => "accepted",
+    Delivered => "delivered",
+    Expired => "expired",
 });
 
 vocabulary!(

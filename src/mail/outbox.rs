@@ -173,7 +173,7 @@ pub(crate) async fn record(
 }
 
 /// Exponential backoff with ±20 % jitter, so retries after an outage do not all arrive at once.
-fn backoff(settings: &OutboxSettings, attempts: i32) -> chrono::Duration {
+pub(crate) fn backoff(settings: &OutboxSettings, attempts: i32) -> chrono::Duration {
     let exponent = attempts.clamp(1, 20) as u32 - 1;
     let base = settings
         .retry_base

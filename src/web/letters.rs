@@ -42,12 +42,9 @@ impl PrintedLetter {
         self.lang.t(key)
     }
 
-    /// The link without its scheme: shorter to type from paper.
-    fn short_url(&self) -> &str {
-        self.letter
-            .rsvp_url
-            .trim_start_matches("https://")
-            .trim_start_matches("http://")
+    /// The short answer link without its scheme, its code in groups without look-alikes.
+    fn short_url(&self) -> String {
+        crate::web::sms::printed_link(&self.letter.rsvp_url)
     }
 }
 

@@ -28,6 +28,7 @@ pub mod review;
 pub mod rsvp;
 pub mod rsvp_moved;
 pub mod security_headers;
+pub mod sms;
 pub mod venues;
 
 use axum::Router;
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .merge(events::router())
         .merge(rsvp::router())
         .merge(letters::router())
+        .merge(sms::router())
         .merge(checkin::router())
         .merge(paper_sheet::router())
         .merge(attendance_stats::router())

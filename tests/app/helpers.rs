@@ -83,6 +83,11 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
             ..Default::default()
         },
         retention: Default::default(),
+        // Quiet hours would hold texts depending on when the suite runs; the quiet-hours story sets them.
+        sms: toguna::sms::SmsSettings {
+            quiet: toguna::sms::quiet::QuietHours { span: None },
+            ..Default::default()
+        },
     };
     let mut settings = settings;
     configure(&mut settings);

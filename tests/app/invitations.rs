@@ -599,12 +599,24 @@ async fn guests_without_email_get_a_printed_letter_and_their_answers_are_recorde
     let printed = texts(&letters, "article.letter .addressee strong");
     assert_eq!(printed, ["Moussa Traoré"], "only the guest who cannot be emailed");
     let short = texts(&letters, "article.letter .url")[0].clone();
-    assert!(short.starts_with("127.0.0.1:") && short.contains("/rsvp/"), "{short}");
+    // The short code: 26 characters in groups of 4, in an alphabet without look-alikes.
+    let code = short.split_once("/r/").map(|(_, c)| c.to_string()).unwrap_or_default();
+    assert!(short.starts_with("127.0.0.1:"), "{short}");
+    assert_eq!(code.len(), 26 + 6, "{short}");
+    assert!(code.split('-').all(|g| g.len() <= 4), "{code}");
+    assert!(!code.contains(['I', 'L', 'O', 'U', '_']), "{code}");
     assert!(letters.contains("<svg"), "a QR code to scan");
 
-    // The printed link works like the emailed one.
-    let path = &short[short.find("/rsvp/").unwrap()..];
-    let page = app.new_browser().get(path).await.text().await.unwrap();
+    // The printed link works like the emailed one, typed with or without dashes, in any case.
+    let reader = app.new_browser();
+    for typed in [code.clone(), code.replace('-', "").to_lowercase()] {
+        let redirect = reader.get(&format!("/r/{typed}")).await;
+        assert_eq!(redirect.status(), StatusCode::SEE_OTHER, "{typed}");
+        assert!(crate::helpers::location(&redirect).starts_with("/rsvp/"));
+    }
+    assert_eq!(reader.get("/r/K7M2-9QXD").await.status(), StatusCode::NOT_FOUND);
+    let path = crate::helpers::location(&reader.get(&format!("/r/{code}")).await);
+    let page = reader.get(&path).await.text().await.unwrap();
     assert!(page.contains("Moussa Traoré"));
 
     let guests: Value = app

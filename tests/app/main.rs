@@ -2,6 +2,7 @@
 
 mod dovecot;
 mod helpers;
+mod kannel;
 mod mailbox;
 mod reply_shapes;
 
@@ -46,6 +47,7 @@ mod security_headers;
 mod sessions;
 mod setup;
 mod slow_clients;
+mod sms;
 mod smtp;
 mod smtp_selftest;
 mod stale_versions;

@@ -151,7 +151,16 @@ async fn enums_are_documented_in_snake_case_as_the_api_speaks_them() {
     assert_eq!(slugs("EventStatus"), ["draft", "scheduled", "completed", "cancelled"]);
     assert_eq!(
         slugs("Delivery"),
-        ["pending", "queued", "sent", "failed", "not_applicable"]
+        [
+            "pending",
+            "queued",
+            "sent",
+            "failed",
+            "not_applicable",
+            "accepted",
+            "delivered",
+            "expired"
+        ]
     );
     for (name, schema) in schemas {
         for value in schema["enum"].as_array().into_iter().flatten() {
