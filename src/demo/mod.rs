@@ -115,9 +115,15 @@ pub async fn load(db: &DatabaseConnection, ctx: &crate::mail::MailContext) -> Ap
     summary.sections = sections.len();
 
     if app_setting::Entity::find_by_id(ACTORS_LOADED).one(db).await?.is_none() {
-        summary.actors_imported = csv_io::import(db, &csv_io::ImportRules::default(), ACTORS_CSV, false)
-            .await?
-            .imported;
+        summary.actors_imported = csv_io::import(
+            db,
+            &csv_io::ImportRules::default(),
+            ACTORS_CSV,
+            false,
+            csv_io::OnExisting::Skip,
+        )
+        .await?
+        .imported;
         app_setting::ActiveModel {
             key: Set(ACTORS_LOADED.into()),
             value: Set(summary.actors_imported.to_string()),

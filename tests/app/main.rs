@@ -30,6 +30,7 @@ mod language;
 mod login;
 mod openapi;
 mod paging;
+mod reimport;
 mod reports;
 mod review;
 mod roles;
