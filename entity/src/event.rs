@@ -24,6 +24,8 @@ pub struct Model {
     #[sea_orm(unique)]
     pub uid: String,
     pub sequence: i32,
+    /// The account printed letters name as the person to call (its creator unless another is chosen).
+    pub organizer_id: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(has_many)]

@@ -68,10 +68,11 @@ async fn list_events(
     responses((status = 201, body = EventDetail), (status = 422, body = ErrorEnvelope)))]
 async fn create_event(
     State(state): State<AppState>,
-    _user: Require<Organizer>,
+    user: Require<Organizer>,
     ApiJson(input): ApiJson<EventInput>,
 ) -> AppResult<(StatusCode, Json<EventDetail>)> {
     let event = events::create(&state.db, &input, FieldErrors::new()).await?;
+    crate::domain::organizers::assign(&state.db, event.id, user.user.id).await?;
     Ok((StatusCode::CREATED, Json(detail(&state, event).await?)))
 }
 

@@ -11,6 +11,7 @@ pub mod guests;
 pub mod inbound_mail;
 pub mod invitations;
 pub mod login;
+pub mod organizers;
 pub mod paging;
 pub mod passwords;
 pub mod regions;

@@ -27,6 +27,7 @@ mod import_scale;
 mod inbound;
 mod invitations;
 mod language;
+mod letters;
 mod login;
 mod openapi;
 mod paging;
