@@ -30,6 +30,7 @@ mod language;
 mod letters;
 mod login;
 mod openapi;
+mod outbox_view;
 mod paging;
 mod reimport;
 mod reports;
