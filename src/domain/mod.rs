@@ -5,6 +5,7 @@ pub mod api_tokens;
 pub mod attendance;
 pub mod calendar_feed;
 pub mod csv_out;
+pub mod dashboard;
 pub mod debates;
 pub mod events;
 pub mod guests;

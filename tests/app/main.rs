@@ -18,6 +18,7 @@ mod browser;
 mod checkin;
 mod csrf;
 mod csv_safety;
+mod dashboard;
 mod debates;
 mod delivery;
 mod demo;
