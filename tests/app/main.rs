@@ -33,6 +33,7 @@ mod login;
 mod openapi;
 mod outbox_view;
 mod paging;
+mod plurals;
 mod reimport;
 mod reports;
 mod review;
