@@ -66,6 +66,23 @@ impl Lang {
         }
         text
     }
+
+    /// A message about a number of things: `key.one` or `key.other` by the language's plural
+    /// rule, with `{count}` and the other placeholders filled ("1 personne présente", "4 affichés").
+    pub fn tn(self, key: &str, count: usize, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        let form = format!("{key}.{}", self.plural_form(count));
+        let mut all: Vec<(&str, &dyn std::fmt::Display)> = vec![("count", &count)];
+        all.extend_from_slice(args);
+        self.tf(&form, &all)
+    }
+
+    /// The CLDR cardinal category: French puts 0 with 1, English does not.
+    pub fn plural_form(self, count: usize) -> &'static str {
+        match (self, count) {
+            (Lang::Fr, 0 | 1) | (Lang::En, 1) => "one",
+            _ => "other",
+        }
+    }
 }
 
 type Catalog = BTreeMap<String, String>;
@@ -90,6 +107,10 @@ macro_rules! catalog_files {
             ("privacy", include_str!(concat!("../locales/", $lang, "/privacy.toml"))),
             ("audit", include_str!(concat!("../locales/", $lang, "/audit.toml"))),
             ("sms", include_str!(concat!("../locales/", $lang, "/sms.toml"))),
+            (
+                "usability2",
+                include_str!(concat!("../locales/", $lang, "/usability2.toml")),
+            ),
         ]
     };
 }
@@ -185,6 +206,25 @@ mod tests {
         assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9,fr;q=0.8"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language("fr-ML,fr;q=0.9,en;q=0.5"), Some(Lang::Fr));
         assert_eq!(Lang::from_accept_language("de-DE"), None);
+    }
+
+    #[test]
+    fn counted_messages_have_both_forms_and_no_parenthesised_plural() {
+        for lang in Lang::ALL {
+            for (key, text) in catalog(lang) {
+                if let Some(stem) = key.strip_suffix(".one") {
+                    assert!(
+                        catalog(lang).contains_key(&format!("{stem}.other")),
+                        "{key} lacks .other"
+                    );
+                }
+                assert!(!text.contains("(s)") && !text.contains("(e)"), "{key}: {text}");
+            }
+        }
+        assert_eq!(Lang::Fr.tn("usability2.people_present", 1, &[]), "1 personne présente");
+        assert_eq!(Lang::Fr.tn("usability2.people_present", 0, &[]), "0 personne présente");
+        assert_eq!(Lang::En.tn("usability2.people_present", 0, &[]), "0 people present");
+        assert_eq!(Lang::En.tn("usability2.people_present", 3, &[]), "3 people present");
     }
 
     #[test]

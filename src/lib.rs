@@ -88,7 +88,10 @@ pub fn app(state: AppState) -> Router {
         .fallback(web::errors::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), web::csrf::protect))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panic_response))
-        .layer(middleware::from_fn(web::errors::render_html_errors))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::errors::render_html_errors,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Pages such as a 1,000-guest check-in list travel gzipped over a hall's slow link.
         .layer(tower_http::compression::CompressionLayer::new())

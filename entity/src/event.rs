@@ -29,6 +29,8 @@ pub struct Model {
     pub moved_from_starts_at: Option<DateTimeUtc>,
     #[sea_orm(column_type = "Text")]
     pub moved_from_place: String,
+    /// The account printed letters name as the person to call (its creator unless another is chosen).
+    pub organizer_id: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(has_many)]

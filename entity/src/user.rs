@@ -17,6 +17,8 @@ pub struct Model {
     pub active: bool,
     /// Hash of the secret in the user's private calendar feed URL, when one exists.
     pub calendar_token_hash: Option<String>,
+    /// E.164 number printed on letters for invitees to call.
+    pub phone: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(has_many)]

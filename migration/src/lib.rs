@@ -16,6 +16,7 @@ mod m20261201_000002_reconfirm_and_bounces;
 mod m20261201_000007_frozen_figures;
 mod m20261201_000006_audit;
 mod m20261201_000003_sms;
+mod m20261201_000009_organizer_phone;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_frozen_figures::Migration),
             Box::new(m20261201_000006_audit::Migration),
             Box::new(m20261201_000003_sms::Migration),
+            Box::new(m20261201_000009_organizer_phone::Migration),
         ]
     }
 }

@@ -116,7 +116,7 @@ async fn delete_actor(
 
 /// Import a CSV file (`text/csv`, the format of the export). All or nothing: any bad line
 /// gives 422 with every error by line and field, and stores nothing. Lines whose email or
-/// phone is already in the directory are skipped.
+/// phone, or whose name is already in the directory in the same town, are skipped.
 #[utoipa::path(post, path = "/api/v1/actors/import", tag = "actors",
     request_body(content = String, content_type = "text/csv"),
     responses((status = 201, body = ImportSummary), (status = 422, body = ErrorEnvelope)))]
@@ -141,6 +141,7 @@ async fn import_actors(
         content,
         true,
         &who,
+        csv_io::OnExisting::Skip,
     )
     .await?;
     Ok((StatusCode::CREATED, Json(summary)))

@@ -70,10 +70,11 @@ async fn list_events(
 async fn create_event(
     State(state): State<AppState>,
     who: crate::domain::audit::Who,
-    _user: Require<Organizer>,
+    user: Require<Organizer>,
     ApiJson(input): ApiJson<EventInput>,
 ) -> AppResult<(StatusCode, Json<EventDetail>)> {
     let event = events::create(&state.db, &input, FieldErrors::new(), &who).await?;
+    crate::domain::organizers::assign(&state.db, event.id, user.user.id).await?;
     Ok((StatusCode::CREATED, Json(detail(&state, event).await?)))
 }
 

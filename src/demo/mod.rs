@@ -122,6 +122,7 @@ pub async fn load(db: &DatabaseConnection, ctx: &crate::mail::MailContext) -> Ap
             ACTORS_CSV,
             false,
             &Who::system("demo"),
+            csv_io::OnExisting::Skip,
         )
         .await?
         .imported;

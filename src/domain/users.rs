@@ -133,6 +133,15 @@ impl NewUser {
     }
 }
 
+/// Every problem with a new account at once (empty when it would be accepted), for forms that
+/// add checks of their own, such as the setup page's password confirmation.
+pub fn problems(input: &NewUser) -> FieldErrors {
+    match input.validate() {
+        Err(AppError::Validation(errors)) => errors,
+        _ => FieldErrors::new(),
+    }
+}
+
 const SETUP_DONE: &str = "setup_done";
 
 pub async fn count(db: &DatabaseConnection) -> AppResult<u64> {

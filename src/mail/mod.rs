@@ -4,6 +4,7 @@ pub mod compose;
 pub mod health;
 pub mod inbound;
 pub mod outbox;
+pub mod preview;
 pub mod qr;
 pub mod smtp;
 pub mod supervisor;

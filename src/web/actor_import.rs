@@ -11,7 +11,7 @@ use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::domain::actors::csv_io::{self, COLUMNS, ImportRules, ParsedFile};
+use crate::domain::actors::csv_io::{self, COLUMNS, ImportRules, OnExisting, ParsedFile};
 use crate::error::{AppError, AppResult};
 use crate::web::auth_extract::{Organizer, Require};
 use crate::web::errors::render;
@@ -139,9 +139,9 @@ impl PreviewPage {
             .collect()
     }
 
-    /// A message of the catalog with its `{count}` filled in.
+    /// A counted message of the catalog, singular or plural, with its `{count}` filled in.
     fn count_text(&self, key: &str, count: usize) -> String {
-        self.page.tf(key, &[("count", &count)])
+        self.page.tn(key, count)
     }
 
     fn hidden_rows(&self) -> usize {
@@ -168,8 +168,12 @@ async fn show_preview(
     let rules = ImportRules::from(state.settings.as_ref());
     let mut file = csv_io::parse_off_executor(staged.content, rules).await?;
     csv_io::mark_existing(&state.db, &mut file).await?;
-    let existing_rows = file.rows.iter().filter(|r| r.existing).count();
-    let new_rows = file.rows.iter().filter(|r| r.actor.is_some() && !r.existing).count();
+    let existing_rows = file.rows.iter().filter(|r| r.existing.is_some()).count();
+    let new_rows = file
+        .rows
+        .iter()
+        .filter(|r| r.actor.is_some() && r.existing.is_none())
+        .count();
     Ok(render(&PreviewPage {
         page,
         import_id: id,
@@ -185,6 +189,8 @@ async fn show_preview(
 struct ConfirmForm {
     /// `all` (default: refuse if any line is wrong) or `valid_only`.
     mode: String,
+    /// `update` overwrites the actors already in the directory; anything else skips them.
+    existing: String,
 }
 
 async fn confirm_import(
@@ -199,11 +205,17 @@ async fn confirm_import(
     let staged = csv_io::staged(&state.db, current.user.id, id).await?;
     let all_or_nothing = form.mode != "valid_only";
     let rules = ImportRules::from(state.settings.as_ref());
-    match csv_io::import(&state.db, &rules, &staged.content, all_or_nothing, &who).await {
+    let on_existing = if form.existing == "update" {
+        OnExisting::Update
+    } else {
+        OnExisting::Skip
+    };
+    match csv_io::import(&state.db, &rules, &staged.content, all_or_nothing, &who, on_existing).await {
         Ok(summary) => {
             tracing::info!(
                 imported = summary.imported,
                 skipped = summary.skipped_existing,
+                updated = summary.updated,
                 rejected = summary.rejected,
                 "actors imported"
             );

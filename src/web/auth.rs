@@ -16,7 +16,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::domain::login::{self, SignIn};
 use crate::domain::sessions;
-use crate::domain::users::{self, NewUser, User};
+use crate::domain::users::{self, NewUser, Role, User};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::i18n::Lang;
 use crate::web::auth_extract::{MaybeUser, session_cookie_name};
@@ -68,17 +68,20 @@ async fn complete_setup(
     jar: CookieJar,
     Form(form): Form<SetupForm>,
 ) -> AppResult<Response> {
-    if form.password != form.password_confirm {
-        let mut errors = FieldErrors::new();
-        errors.add("password_confirm", "validation.password_mismatch");
-        return Ok(setup_with_errors(page, form, &errors));
-    }
     let input = NewUser {
         email: form.email.clone(),
         name: form.name.clone(),
-        role: String::new(),
+        role: Role::Admin.slug().into(),
         password: form.password.clone(),
     };
+    // Every field's problem at once: a mismatch must not hide a bad email or a short password.
+    let mut errors = users::problems(&input);
+    if form.password != form.password_confirm {
+        errors.add("password_confirm", "validation.password_mismatch");
+    }
+    if !errors.is_empty() {
+        return Ok(setup_with_errors(page, form, &errors));
+    }
     match users::create_first_admin(&state.db, input, &who).await {
         Ok(user) => {
             let jar = start_session(&state, jar, &user).await?;

@@ -56,6 +56,13 @@ struct CheckinPage {
     errors: FormErrors,
 }
 
+impl CheckinPage {
+    /// The head count as a plural rule takes it.
+    fn present_count(&self) -> usize {
+        usize::try_from(self.present).unwrap_or_default()
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct SearchQuery {

@@ -1,14 +1,17 @@
 //! Turns errors into pages: 401 becomes a sign-in redirect, others an error page.
 
 use askama::Template;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 
+use crate::AppState;
+use crate::domain::sessions;
 use crate::error::{AppError, RenderedError};
+use crate::web::auth_extract::session_cookie_name;
 use crate::web::csrf::CsrfToken;
 use crate::web::page::{FLASH_COOKIE, Page, lang_from_headers};
 
@@ -21,14 +24,18 @@ struct ErrorPage {
 }
 
 /// Middleware around the HTML routes.
-pub async fn render_html_errors(request: Request, next: Next) -> Response {
+pub async fn render_html_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if is_api(request.uri().path()) || wants_json(request.headers()) {
         return next.run(request).await;
     }
     let lang = lang_from_headers(request.headers());
     let path = request.uri().path().to_string();
     let query = request.uri().query().map(str::to_string);
-    let had_flash = CookieJar::from_headers(request.headers()).get(FLASH_COOKIE).is_some();
+    let cookies = CookieJar::from_headers(request.headers());
+    let had_flash = cookies.get(FLASH_COOKIE).is_some();
+    let session = cookies
+        .get(session_cookie_name(&state.settings))
+        .map(|c| c.value().to_string());
     let mut response = next.run(request).await;
     let csrf = response.extensions().get::<CsrfToken>().map(|t| t.0.clone());
 
@@ -48,9 +55,14 @@ pub async fn render_html_errors(request: Request, next: Next) -> Response {
                 Some(detail) => format!("{} ({detail})", lang.t(&error.message_key)),
                 None => lang.t(&error.message_key).to_string(),
             };
+            // A signed-in user keeps the navigation on a 403 or 404, so the way on is one click.
+            let user = match &session {
+                Some(secret) => sessions::user_for(&state.db, secret).await.ok().flatten(),
+                None => None,
+            };
             let page = Page {
                 lang,
-                user: None,
+                user,
                 csrf: csrf.unwrap_or_default(),
                 flash: None,
                 path,

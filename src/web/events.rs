@@ -433,19 +433,23 @@ async fn new_event(State(state): State<AppState>, _user: Require<Organizer>, pag
 async fn create_event(
     State(state): State<AppState>,
     who: crate::domain::audit::Who,
-    _user: Require<Organizer>,
+    user: Require<Organizer>,
     page: Page,
     jar: CookieJar,
     Form(form): Form<EventForm>,
 ) -> AppResult<Response> {
     let (input, parse_errors) = form.parse();
     match events::create(&state.db, &input, parse_errors, &who).await {
-        Ok(event) => Ok(flash_redirect(
-            jar,
-            "success",
-            "events.created",
-            &format!("/events/{}", event.id),
-        )),
+        Ok(event) => {
+            // Its creator is who the printed letters name until another organizer is chosen.
+            crate::domain::organizers::assign(&state.db, event.id, user.user.id).await?;
+            Ok(flash_redirect(
+                jar,
+                "success",
+                "events.created",
+                &format!("/events/{}", event.id),
+            ))
+        }
         Err(AppError::Validation(errors)) => form_page(&state, page, None, form, Some(&errors)).await,
         Err(other) => Err(other),
     }

@@ -1,4 +1,4 @@
-//! The start page.
+//! The start page: upcoming events with their answers and deliveries, what needs doing, first steps.
 
 use askama::Template;
 use axum::Router;
@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
 use crate::AppState;
+use crate::domain::dashboard::{self, Dashboard, Todo};
 use crate::domain::users;
 use crate::error::AppResult;
 use crate::web::auth_extract::MaybeUser;
@@ -21,6 +22,17 @@ pub fn router() -> Router<AppState> {
 #[template(path = "home.html")]
 struct HomePage {
     page: Page,
+    board: Dashboard,
+}
+
+impl HomePage {
+    fn when(&self, event: &crate::domain::events::Event) -> String {
+        crate::mail::compose::when_text(event, self.page.lang)
+    }
+
+    fn todo_text(&self, todo: &Todo) -> String {
+        self.page.lang.tn(todo.key, todo.count, &[("event", &todo.event_title)])
+    }
 }
 
 /// New installs go to setup, visitors to sign-in, members to their start page.
@@ -33,5 +45,6 @@ async fn show_home(State(state): State<AppState>, MaybeUser(current): MaybeUser,
         };
         return Ok(Redirect::to(target).into_response());
     }
-    Ok(render(&HomePage { page }))
+    let board = dashboard::load(&state.db).await?;
+    Ok(render(&HomePage { page, board }))
 }

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::domain::events::{self, Event, calendar_entry};
 use crate::domain::invitations::{self, Letter};
+use crate::domain::organizers::{self, Contact};
 use crate::domain::{rsvp, venues};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
@@ -24,6 +25,7 @@ use crate::web::page::{Page, flash_redirect, with_flash};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/events/{id}/letters", get(print_letters))
+        .route("/events/{id}/organizer", post(choose_organizer))
         .route("/events/{id}/guests/{invitation}/handover", post(record_handover))
         .route("/events/{id}/guests/{invitation}/answer", post(record_answer))
 }
@@ -55,6 +57,35 @@ struct LettersPage {
     event: Event,
     place: String,
     letters: Vec<PrintedLetter>,
+    /// Who each letter tells invitees to call.
+    organizer: Option<Contact>,
+    /// The accounts that can be named instead (screen only, not printed).
+    candidates: Vec<Contact>,
+    ids: String,
+}
+
+impl LettersPage {
+    fn count_text(&self) -> String {
+        self.page.tn("usability2.letters_count", self.letters.len())
+    }
+
+    fn is_organizer(&self, candidate: &Contact) -> bool {
+        self.organizer.as_ref().is_some_and(|o| o.user_id == candidate.user_id)
+    }
+}
+
+impl PrintedLetter {
+    /// "To answer by phone, call Awa Keïta on +223 76 …": in the invitee's language.
+    fn call_text(&self, organizer: &Contact) -> String {
+        match &organizer.phone {
+            Some(phone) => self
+                .lang
+                .tf("usability2.letter_call", &[("name", &organizer.name), ("phone", phone)]),
+            None => self
+                .lang
+                .tf("usability2.letter_call_no_phone", &[("name", &organizer.name)]),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -93,12 +124,44 @@ async fn print_letters(
         })
         .collect();
     let place = calendar_entry::location(venue.as_ref());
+    let organizer = organizers::for_event(&state.db, id, user.user.id).await?;
+    let candidates = organizers::candidates(&state.db).await?;
     Ok(render(&LettersPage {
         page,
         event,
         place,
         letters,
+        organizer,
+        candidates,
+        ids: query.ids,
     }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct OrganizerForm {
+    organizer_id: i32,
+    /// The letters being looked at, to come back to them.
+    ids: String,
+}
+
+/// Names another organizer on the event's letters.
+async fn choose_organizer(
+    State(state): State<AppState>,
+    _user: Require<Organizer>,
+    jar: CookieJar,
+    Path(id): Path<i32>,
+    Form(form): Form<OrganizerForm>,
+) -> AppResult<Response> {
+    events::get(&state.db, id).await?;
+    organizers::assign(&state.db, id, form.organizer_id).await?;
+    let ids: String = form.ids.chars().filter(|c| c.is_ascii_digit() || *c == ',').collect();
+    let back = if ids.is_empty() {
+        format!("/events/{id}/letters")
+    } else {
+        format!("/events/{id}/letters?ids={ids}")
+    };
+    Ok(flash_redirect(jar, "success", "usability2.organizer_saved", &back))
 }
 
 fn qr_svg(data: &str) -> String {

@@ -45,6 +45,12 @@ impl Page {
         self.lang.tf(key, args)
     }
 
+    /// A counted message in its singular or plural form, `{count}` filled.
+    /// Takes the count by value or by reference, as templates hand out either.
+    pub fn tn(&self, key: &str, count: impl std::borrow::Borrow<usize>) -> String {
+        self.lang.tn(key, *count.borrow(), &[])
+    }
+
     pub fn can_organize(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.role.can_organize())
     }

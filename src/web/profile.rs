@@ -1,4 +1,4 @@
-//! The signed-in user's own page: password, language, API tokens.
+//! The signed-in user's own page: password, language, phone for letters, API tokens.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::domain::api_tokens::{self, TokenInfo};
 use crate::domain::calendar_feed;
-use crate::domain::users;
+use crate::domain::{organizers, users};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::i18n::Lang;
 use crate::web::auth_extract::{AnyRole, Require};
@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/profile", get(show_profile))
         .route("/profile/password", post(change_password))
+        .route("/profile/phone", post(change_phone))
         .route("/profile/tokens", post(create_token))
         .route("/profile/tokens/{id}/revoke", post(revoke_token))
         .route("/profile/calendar", post(renew_calendar_feed))
@@ -40,6 +41,8 @@ struct ProfilePage {
     new_token: Option<String>,
     has_feed: bool,
     new_feed_url: Option<String>,
+    /// The number printed on letters, or what was just typed when it was refused.
+    phone: String,
     errors: FormErrors,
 }
 
@@ -49,7 +52,7 @@ async fn profile_page(
     new_token: Option<String>,
     errors: &FieldErrors,
 ) -> AppResult<Response> {
-    profile_page_with_feed(state, page, new_token, None, errors).await
+    profile_page_with_feed(state, page, new_token, None, errors, None).await
 }
 
 async fn profile_page_with_feed(
@@ -58,8 +61,16 @@ async fn profile_page_with_feed(
     new_token: Option<String>,
     new_feed_url: Option<String>,
     errors: &FieldErrors,
+    typed_phone: Option<String>,
 ) -> AppResult<Response> {
     let user_id = page.user.as_ref().map(|u| u.id).ok_or(AppError::Unauthorized)?;
+    let phone = match typed_phone {
+        Some(typed) => typed,
+        None => organizers::contact(&state.db, user_id)
+            .await?
+            .and_then(|c| c.phone)
+            .unwrap_or_default(),
+    };
     let tokens = api_tokens::list(&state.db, user_id).await?;
     let has_feed = calendar_feed::has_feed(&state.db, user_id).await?;
     let status = if errors.is_empty() {
@@ -75,6 +86,7 @@ async fn profile_page_with_feed(
         new_token,
         has_feed,
         new_feed_url,
+        phone,
         errors,
     });
     *response.status_mut() = status;
@@ -125,6 +137,29 @@ async fn change_password(
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
+struct PhoneForm {
+    phone: String,
+}
+
+/// The number invitees are told to call on the letters of the events this person organizes.
+async fn change_phone(
+    State(state): State<AppState>,
+    current: Require<AnyRole>,
+    page: Page,
+    jar: CookieJar,
+    Form(form): Form<PhoneForm>,
+) -> AppResult<Response> {
+    match organizers::set_phone(&state.db, current.user.id, &form.phone).await {
+        Ok(_) => Ok(flash_redirect(jar, "success", "usability2.phone_saved", "/profile")),
+        Err(AppError::Validation(errors)) => {
+            profile_page_with_feed(&state, page, None, None, &errors, Some(form.phone)).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 struct TokenForm {
     name: String,
 }
@@ -164,7 +199,7 @@ async fn renew_calendar_feed(
 ) -> AppResult<Response> {
     let secret = calendar_feed::renew(&state.db, current.user.id, &who).await?;
     let url = format!("{}/calendar/{secret}.ics", state.settings.base_url);
-    profile_page_with_feed(&state, page, None, Some(url), &FieldErrors::new()).await
+    profile_page_with_feed(&state, page, None, Some(url), &FieldErrors::new(), None).await
 }
 
 async fn revoke_calendar_feed(

@@ -167,7 +167,7 @@ impl InboxPage {
     }
 
     fn total_text(&self) -> String {
-        self.page.tf("review.total", &[("count", &self.items.total)])
+        self.page.tn("usability2.outcomes_total", self.items.total as usize)
     }
 
     fn raised_text(&self, events: &usize) -> String {

@@ -11,6 +11,20 @@
   var key = 'toguna.checkin.' + eventId;
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || '';
   var msg = root.dataset;
+  // Singular or plural by the page's language: the catalog's `.one` form rides on a `-one` data attribute.
+  var plurals = new Intl.PluralRules(document.documentElement.lang || 'fr');
+  function counted(base, n) {
+    var one = msg[base + 'One'];
+    return ((plurals.select(n) === 'one' && one) || msg[base]).replace('{n}', n);
+  }
+  var presentCount = document.getElementById('present-count');
+  var presentLabel = document.getElementById('present-label');
+  if (presentCount && presentLabel && window.MutationObserver) {
+    new MutationObserver(function () {
+      var n = parseInt(presentCount.textContent, 10) || 0;
+      presentLabel.textContent = plurals.select(n) === 'one' ? presentLabel.dataset.one : presentLabel.dataset.other;
+    }).observe(presentCount, { childList: true, characterData: true, subtree: true });
+  }
   var sending = false;
   var delay = 1000;
   var timer = null;
@@ -37,7 +51,7 @@
     var box = document.getElementById('sync');
     var text = document.getElementById('sync-text');
     var parts = [];
-    if (n > 0) parts.push(msg.msgPending.replace('{n}', n));
+    if (n > 0) parts.push(counted('msgPending', n));
     if (blocked) parts.push(msg.msgSignin);
     else if (!navigator.onLine && n > 0) parts.push(msg.msgOffline);
     if (note) parts.push(note);
@@ -184,7 +198,7 @@
       li.hidden = !ok;
       if (ok) shown++;
     });
-    document.getElementById('shown').textContent = words.length ? msg.msgShown.replace('{n}', shown) : '';
+    document.getElementById('shown').textContent = words.length ? counted('msgShown', shown) : '';
   }
   search.addEventListener('input', filter);
   search.form.addEventListener('submit', function (e) { e.preventDefault(); filter(); });

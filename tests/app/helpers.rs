@@ -378,6 +378,28 @@ impl Browser {
         self.post_form(action, &body).await
     }
 
+    /// Uploads a CSV on the import page as the file picker does; returns the preview's address.
+    pub async fn upload_actors(&self, csv: &str) -> String {
+        let token = self.csrf_token("/actors/import").await;
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("actors.csv"),
+        );
+        let uploaded = self
+            .client
+            .post(self.url(&format!("/actors/import?csrf_token={token}")))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
+        assert_eq!(
+            uploaded.status(),
+            StatusCode::SEE_OTHER,
+            "the upload leads to its preview"
+        );
+        location(&uploaded)
+    }
+
     /// Posts exactly these fields, token or not.
     pub async fn post_form(&self, action: &str, fields: &[(&str, &str)]) -> Response {
         self.client

@@ -178,3 +178,30 @@ async fn the_command_line_refuses_a_common_password_and_says_why() {
     );
     assert_eq!(app.count(user::Entity).await, 0);
 }
+
+#[tokio::test]
+async fn setup_reports_a_bad_email_a_short_password_and_a_mismatch_all_at_once() {
+    let app = spawn_app().await;
+    let response = app
+        .submit(
+            "/setup",
+            "/setup",
+            &[
+                ("name", ""),
+                ("email", "pas-une-adresse"),
+                ("password", "court"),
+                ("password_confirm", "autre"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    for field in ["name", "email", "password", "password_confirm"] {
+        assert_eq!(
+            texts(&html, &format!("#{field}-error")).len(),
+            1,
+            "{field} is reported: {html}"
+        );
+    }
+    assert_eq!(app.count(entity::user::Entity).await, 0, "nothing created");
+}

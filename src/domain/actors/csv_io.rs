@@ -13,6 +13,7 @@ use crate::domain::actors::{ActorInput, ValidActor};
 use crate::domain::audit::{self, Changes, Who};
 use crate::domain::csv_out::{SafeCsv, unneutralize};
 use crate::domain::regions::Regions;
+use crate::domain::text::fold;
 use crate::error::{AppError, AppResult, FieldErrors};
 
 /// The columns, in the order of `../shared/fixtures/actors.csv`.
@@ -40,8 +41,9 @@ pub struct ParsedRow {
     pub cells: Vec<String>,
     pub actor: Option<ValidActor>,
     pub errors: FieldErrors,
-    /// Same email or phone as an actor already in the directory: skipped on import.
-    pub existing: bool,
+    /// The directory's actor this line is already (same email, phone, or name in the same town):
+    /// skipped or updated on import, never added a second time.
+    pub existing: Option<i32>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -223,7 +225,7 @@ pub fn parse(content: &str, rules: &ImportRules) -> ParsedFile {
             cells: record.iter().map(str::to_string).collect(),
             actor: ok.then_some(actor),
             errors,
-            existing: false,
+            existing: None,
         });
     }
     if file.rows.is_empty() {
@@ -251,49 +253,93 @@ fn parse_consent(raw: &str, errors: &mut FieldErrors) -> bool {
     }
 }
 
-/// Marks rows whose email or phone is already in the directory (two queries for the whole file).
+/// Marks rows already in the directory by the duplicate finder's rules (see [`super::duplicates`]):
+/// same email, same phone, or same folded name in the same folded town. Three chunked queries for
+/// the whole file, then hash lookups, so the cost grows with the file, not with file × directory.
 pub async fn mark_existing(db: &DatabaseConnection, file: &mut ParsedFile) -> AppResult<()> {
-    let emails: Vec<String> = file
-        .rows
-        .iter()
-        .filter_map(|r| r.actor.as_ref()?.email.clone())
-        .collect();
-    let phones: Vec<String> = file
-        .rows
-        .iter()
-        .filter_map(|r| r.actor.as_ref()?.phone.clone())
-        .collect();
-    let mut known_emails: HashSet<Option<String>> = HashSet::new();
-    for chunk in emails.chunks(500) {
-        known_emails.extend(
-            actor::Entity::find()
+    let valid = || file.rows.iter().filter_map(|r| r.actor.as_ref());
+    let emails: Vec<String> = valid().filter_map(|a| a.email.clone()).collect();
+    let phones: Vec<String> = valid().filter_map(|a| a.phone.clone()).collect();
+    let names: Vec<String> = valid().map(|a| fold(&a.full_name)).collect();
+    let mut known = KnownActors::default();
+    for (column, values) in [
+        (actor::Column::Email, emails),
+        (actor::Column::Phone, phones),
+        (actor::Column::NameKey, names),
+    ] {
+        let mut values = values;
+        values.sort_unstable();
+        values.dedup();
+        for chunk in values.chunks(500) {
+            let found: Vec<IdentityRow> = actor::Entity::find()
                 .select_only()
-                .column(actor::Column::Email)
-                .filter(actor::Column::Email.is_in(chunk.to_vec()))
-                .into_tuple::<Option<String>>()
+                .columns([
+                    actor::Column::Id,
+                    actor::Column::Email,
+                    actor::Column::Phone,
+                    actor::Column::NameKey,
+                    actor::Column::Town,
+                ])
+                .filter(column.is_in(chunk.to_vec()))
+                .into_tuple()
                 .all(db)
-                .await?,
-        );
-    }
-    let mut known_phones: HashSet<Option<String>> = HashSet::new();
-    for chunk in phones.chunks(500) {
-        known_phones.extend(
-            actor::Entity::find()
-                .select_only()
-                .column(actor::Column::Phone)
-                .filter(actor::Column::Phone.is_in(chunk.to_vec()))
-                .into_tuple::<Option<String>>()
-                .all(db)
-                .await?,
-        );
+                .await?;
+            known.extend(found);
+        }
     }
     for row in &mut file.rows {
         if let Some(actor) = &row.actor {
-            row.existing = (actor.email.is_some() && known_emails.contains(&actor.email))
-                || (actor.phone.is_some() && known_phones.contains(&actor.phone));
+            row.existing = known.find(actor);
         }
     }
     Ok(())
+}
+
+/// Id, email, phone, name key and town of an actor of the directory.
+type IdentityRow = (i32, Option<String>, Option<String>, String, String);
+
+/// The directory's actors a file might repeat, by each identifying key; the lowest id wins.
+#[derive(Default)]
+struct KnownActors {
+    by_email: HashMap<String, i32>,
+    by_phone: HashMap<String, i32>,
+    by_name_town: HashMap<(String, String), i32>,
+}
+
+impl KnownActors {
+    fn extend(&mut self, rows: Vec<IdentityRow>) {
+        let keep_lowest = |slot: &mut i32, id: i32| *slot = (*slot).min(id);
+        for (id, email, phone, name_key, town) in rows {
+            if let Some(e) = email {
+                keep_lowest(self.by_email.entry(e).or_insert(id), id);
+            }
+            if let Some(p) = phone {
+                keep_lowest(self.by_phone.entry(p).or_insert(id), id);
+            }
+            keep_lowest(self.by_name_town.entry((name_key, fold(&town))).or_insert(id), id);
+        }
+    }
+
+    fn find(&self, actor: &ValidActor) -> Option<i32> {
+        let by = |map: &HashMap<String, i32>, key: &Option<String>| key.as_ref().and_then(|k| map.get(k).copied());
+        by(&self.by_email, &actor.email)
+            .or_else(|| by(&self.by_phone, &actor.phone))
+            .or_else(|| {
+                self.by_name_town
+                    .get(&(fold(&actor.full_name), fold(&actor.town)))
+                    .copied()
+            })
+    }
+}
+
+/// What to do with a line that is already in the directory.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OnExisting {
+    /// Leave the directory's actor as it is (the safe default).
+    #[default]
+    Skip,
+    /// Overwrite the actor's fields with the line's, keeping its notes and any email or phone the line lacks.
+    Update,
 }
 
 /// What an import did.
@@ -301,16 +347,20 @@ pub async fn mark_existing(db: &DatabaseConnection, file: &mut ParsedFile) -> Ap
 pub struct ImportSummary {
     pub imported: usize,
     pub skipped_existing: usize,
+    /// Lines already in the directory whose actor was updated from the file (only when asked).
+    pub updated: usize,
     pub rejected: usize,
 }
 
 /// Stores the valid new rows in one transaction; with `all_or_nothing`, any error stores nothing.
+/// Lines already in the directory are skipped or, with [`OnExisting::Update`], update their actor.
 pub async fn import(
     db: &DatabaseConnection,
     rules: &ImportRules,
     content: &str,
     all_or_nothing: bool,
     who: &Who,
+    on_existing: OnExisting,
 ) -> AppResult<ImportSummary> {
     let mut file = parse_off_executor(content.to_string(), rules.clone()).await?;
     if file.too_large() {
@@ -324,15 +374,22 @@ pub async fn import(
     }
     mark_existing(db, &mut file).await?;
     let rejected = file.rows.iter().filter(|r| r.actor.is_none()).count();
-    let skipped_existing = file.rows.iter().filter(|r| r.existing).count();
-    let new_rows: Vec<actor::ActiveModel> = file
-        .rows
-        .into_iter()
-        .filter(|r| !r.existing)
-        .filter_map(|r| r.actor)
-        .map(|a| a.into_active_model(<actor::ActiveModel as Default>::default()))
-        .collect();
+    let mut new_rows: Vec<actor::ActiveModel> = Vec::new();
+    // Two lines of the file may point at the same actor: the first one updates it.
+    let mut updates: HashMap<i32, ValidActor> = HashMap::new();
+    let mut skipped_existing = 0;
+    for row in file.rows {
+        match (row.actor, row.existing, on_existing) {
+            (None, _, _) => {}
+            (Some(a), None, _) => new_rows.push(a.into_active_model(<actor::ActiveModel as Default>::default())),
+            (Some(a), Some(id), OnExisting::Update) if !updates.contains_key(&id) => {
+                updates.insert(id, a);
+            }
+            (Some(_), Some(_), _) => skipped_existing += 1,
+        }
+    }
     let imported = new_rows.len();
+    let updated = updates.len();
     let txn = crate::db::begin_write(db).await?;
     // Batches keep each statement under SQLite's and PostgreSQL's bound-parameter limits.
     let mut rows = new_rows.into_iter().peekable();
@@ -346,10 +403,27 @@ pub async fn import(
         .note("skipped_existing", skipped_existing)
         .note("rejected", rejected);
     audit::record(&txn, who, "actor_import", "-", "import", changes).await?;
+    let ids: Vec<i32> = updates.keys().copied().collect();
+    for chunk in ids.chunks(500) {
+        for current in actor::Entity::find()
+            .filter(actor::Column::Id.is_in(chunk.to_vec()))
+            .all(&txn)
+            .await?
+        {
+            let Some(mut line) = updates.remove(&current.id) else {
+                continue;
+            };
+            line.notes = current.notes.clone();
+            line.email = line.email.or(current.email.clone());
+            line.phone = line.phone.or(current.phone.clone());
+            line.into_active_model(current.into()).update(&txn).await?;
+        }
+    }
     txn.commit().await?;
     Ok(ImportSummary {
         imported,
         skipped_existing,
+        updated,
         rejected,
     })
 }

@@ -33,6 +33,22 @@ pub struct VersionInfo {
     pub published_at: DateTime<Utc>,
 }
 
+impl VersionInfo {
+    /// "Version 2 — Rapport final"; a label that already says "Version…" stands alone, so
+    /// "Version 2 — Version 2 validée" cannot happen. `word` is the catalog's "Version".
+    pub fn title(&self, word: &str) -> String {
+        let label = self.label.trim();
+        let folded = crate::domain::text::fold(label);
+        if label.is_empty() {
+            format!("{word} {}", self.number)
+        } else if folded.starts_with(&crate::domain::text::fold(word)) || folded.starts_with("version") {
+            label.to_string()
+        } else {
+            format!("{word} {} — {label}", self.number)
+        }
+    }
+}
+
 impl From<report_version::Model> for VersionInfo {
     fn from(m: report_version::Model) -> Self {
         VersionInfo {

@@ -102,8 +102,12 @@ impl VersionPage {
     }
 
     fn counts(&self) -> String {
-        let changed = self.comparison.changes.len();
-        let unchanged = self.comparison.unchanged;
+        let changed = self
+            .page
+            .tn("usability2.sections_changed", self.comparison.changes.len());
+        let unchanged = self
+            .page
+            .tn("usability2.sections_unchanged", self.comparison.unchanged as usize);
         self.page.tf(
             "reports.change_count",
             &[("changed", &changed), ("unchanged", &unchanged)],
