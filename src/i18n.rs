@@ -87,6 +87,10 @@ macro_rules! catalog_files {
                 include_str!(concat!("../locales/", $lang, "/security.toml")),
             ),
             ("inbound", include_str!(concat!("../locales/", $lang, "/inbound.toml"))),
+            (
+                "usability",
+                include_str!(concat!("../locales/", $lang, "/usability.toml")),
+            ),
         ]
     };
 }

@@ -4,6 +4,7 @@ pub mod actors;
 pub mod api_tokens;
 pub mod attendance;
 pub mod calendar_feed;
+pub mod consequences;
 pub mod csv_out;
 pub mod debates;
 pub mod events;

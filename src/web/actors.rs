@@ -267,9 +267,14 @@ async fn update_actor(
 async fn delete_actor(
     State(state): State<AppState>,
     _user: Require<Organizer>,
+    page: Page,
     jar: CookieJar,
     Path(id): Path<i32>,
+    Form(confirmed): Form<crate::web::confirm::Confirmed>,
 ) -> AppResult<Response> {
+    if !confirmed.given() {
+        return crate::web::confirm::delete_actor(&state, page, id, true).await;
+    }
     match actors::delete(&state.db, id).await {
         Ok(()) => Ok(flash_redirect(jar, "success", "actors.deleted", "/actors")),
         Err(AppError::Conflict(key)) => Ok(flash_redirect(jar, "error", &key, &format!("/actors/{id}"))),

@@ -23,6 +23,7 @@ use crate::domain::vocab::{EventKind, EventStatus};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::i18n::Lang;
 use crate::web::auth_extract::{AnyRole, Organizer, Require};
+use crate::web::confirm::{self, Confirmed};
 use crate::web::errors::render;
 use crate::web::forms::{FormErrors, parse_optional_int};
 use crate::web::page::{Page, flash_redirect, with_flash};
@@ -489,16 +490,22 @@ async fn update_event(
 #[serde(default)]
 struct StatusForm {
     status: String,
+    confirm: String,
 }
 
 async fn change_status(
     State(state): State<AppState>,
     user: Require<Organizer>,
+    page: Page,
     jar: CookieJar,
     Path(id): Path<i32>,
     Form(form): Form<StatusForm>,
 ) -> AppResult<Response> {
     let to = EventStatus::parse(&form.status).ok_or_else(|| AppError::BadRequest("status".into()))?;
+    // Cancelling mails every guest who had the calendar entry: never on one click.
+    if to == EventStatus::Cancelled && !confirm::is_given(&form.confirm) {
+        return confirm::cancel_event(&state, page, id, true).await;
+    }
     let ctx = state.mail_context(Some(&user.user))?;
     let changed = events::change_status(&state.db, &ctx, id, to).await;
     state.wake_outbox();
@@ -556,9 +563,14 @@ async fn add_guests(
 async fn remove_guest(
     State(state): State<AppState>,
     user: Require<Organizer>,
+    page: Page,
     jar: CookieJar,
     Path((id, invitation)): Path<(i32, i32)>,
+    Form(confirmed): Form<Confirmed>,
 ) -> AppResult<Response> {
+    if !confirmed.given() {
+        return confirm::remove_guest(&state, page, id, invitation, true).await;
+    }
     let ctx = state.mail_context(Some(&user.user))?;
     invitations::remove_guest(&state.db, &ctx, id, invitation).await?;
     state.wake_outbox();
@@ -573,9 +585,14 @@ async fn remove_guest(
 async fn send_invitations(
     State(state): State<AppState>,
     user: Require<Organizer>,
+    page: Page,
     jar: CookieJar,
     Path(id): Path<i32>,
+    Form(confirmed): Form<Confirmed>,
 ) -> AppResult<Response> {
+    if !confirmed.given() {
+        return confirm::send_invitations(&state, page, id, true).await;
+    }
     let ctx = state.mail_context(Some(&user.user))?;
     let jar = match invitations::send_invitations(&state.db, &ctx, id).await {
         Ok(summary) if summary.queued == 0 => with_flash(jar, "info", "invitations.nothing_to_send"),

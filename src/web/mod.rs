@@ -10,6 +10,7 @@ pub mod attendance_stats;
 pub mod auth;
 pub mod auth_extract;
 pub mod checkin;
+pub mod confirm;
 pub mod csrf;
 pub mod debates;
 pub mod errors;
@@ -34,6 +35,7 @@ use crate::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(home::router())
+        .merge(confirm::router())
         .merge(assets::router())
         .merge(auth::router())
         .merge(admin::router())

@@ -195,9 +195,14 @@ async fn update_venue(
 async fn delete_venue(
     State(state): State<AppState>,
     _user: Require<Organizer>,
+    page: Page,
     jar: CookieJar,
     Path(id): Path<i32>,
+    Form(confirmed): Form<crate::web::confirm::Confirmed>,
 ) -> AppResult<Response> {
+    if !confirmed.given() {
+        return crate::web::confirm::delete_venue(&state, page, id, true).await;
+    }
     venues::delete(&state.db, id).await?;
     Ok(flash_redirect(jar, "success", "venues.deleted", "/venues"))
 }

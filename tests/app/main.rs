@@ -7,6 +7,7 @@ mod reply_shapes;
 
 mod absurd_input;
 mod actors;
+mod answer_page;
 mod api_auth;
 mod api_errors;
 mod attendance_privacy;
@@ -16,6 +17,7 @@ mod body_limits;
 mod bounces;
 mod browser;
 mod checkin;
+mod confirmations;
 mod csrf;
 mod csv_safety;
 mod debates;
