@@ -6,14 +6,15 @@ use chrono::Utc;
 use entity::{actor, invitation};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QuerySelect,
+    RelationTrait,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::domain::actors::Actor;
 use crate::domain::actors::search::{self, ActorFilter};
 use crate::domain::events;
+use crate::domain::guest_list::{self, GuestFilter};
 use crate::domain::paging::{PageQuery, Paged};
 use crate::domain::vocab::{Channel, Delivery, EventStatus, Response};
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -37,7 +38,7 @@ pub struct Guest {
     pub actor: Option<Actor>,
 }
 
-fn guest(inv: invitation::Model, actor: Option<actor::Model>) -> Guest {
+pub(crate) fn guest(inv: invitation::Model, actor: Option<actor::Model>) -> Guest {
     let actor = actor.map(Actor::from);
     Guest {
         id: inv.id,
@@ -154,14 +155,14 @@ pub async fn add(db: &DatabaseConnection, event_id: i32, request: &AddGuests) ->
     })
 }
 
-/// The guest list, by name, one page at a time (two queries whatever the page size).
-pub async fn list(db: &DatabaseConnection, event_id: i32, paging: PageQuery) -> AppResult<Paged<Guest>> {
-    let paginator = invitation::Entity::find()
-        .filter(invitation::Column::EventId.eq(event_id))
-        .find_also_related(actor::Entity)
-        .order_by_asc(actor::Column::NameKey)
-        .order_by_asc(invitation::Column::Id)
-        .paginate(db, paging.per_page());
+/// The guest list, by name, filtered, one page at a time (two queries whatever the page size).
+pub async fn list(
+    db: &DatabaseConnection,
+    event_id: i32,
+    filter: &GuestFilter,
+    paging: PageQuery,
+) -> AppResult<Paged<Guest>> {
+    let paginator = guest_list::select(event_id, filter.condition()?).paginate(db, paging.per_page());
     let total = paginator.num_items().await?;
     let items = paginator.fetch_page(paging.page() - 1).await?;
     Ok(Paged {

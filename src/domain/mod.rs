@@ -8,6 +8,7 @@ pub mod consequences;
 pub mod csv_out;
 pub mod debates;
 pub mod events;
+pub mod guest_list;
 pub mod guests;
 pub mod inbound_mail;
 pub mod invitations;

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::domain::events::listing::{self, EventFilter, Warning};
 use crate::domain::events::{self, DEFAULT_TIMEZONE, Event, EventInput, calendar_entry};
+use crate::domain::guest_list::GuestFilter;
 use crate::domain::guests::{self, Guest, GuestStats};
 use crate::domain::invitations;
 use crate::domain::paging::{PageQuery, Paged};
@@ -72,9 +73,15 @@ struct ListPage {
     reports: Vec<Report>,
     kinds: &'static [EventKind],
     regions: Vec<String>,
+    /// Answers and deliveries per event shown.
+    counts: std::collections::HashMap<i32, crate::domain::guest_list::EventCounts>,
 }
 
 impl ListPage {
+    fn counts_of(&self, event: &Event) -> crate::domain::guest_list::EventCounts {
+        self.counts.get(&event.id).cloned().unwrap_or_default()
+    }
+
     fn venue_of(&self, event: &Event) -> String {
         event
             .venue_id
@@ -109,6 +116,8 @@ async fn list_events(
     regions.sort();
     regions.dedup();
     let reports = reports::list(&state.db).await?;
+    let ids: Vec<i32> = events.items.iter().map(|e| e.id).collect();
+    let counts = crate::domain::guest_list::counts_for_events(&state.db, &ids).await?;
     Ok(render(&ListPage {
         page,
         filter,
@@ -117,6 +126,7 @@ async fn list_events(
         reports,
         kinds: EventKind::ALL,
         regions,
+        counts,
     }))
 }
 
@@ -218,6 +228,8 @@ struct ShowPage {
     /// Inbound replies about this event that were not applied.
     messages: Vec<crate::domain::inbound_mail::ToLookAt>,
     show_event: bool,
+    /// The guest list's search and filters, kept in the form, the pager and the export links.
+    filter: GuestFilter,
 }
 
 impl ShowPage {
@@ -263,6 +275,30 @@ impl ShowPage {
         self.failures.get(invitation_id).map(String::as_str).unwrap_or_default()
     }
 
+    fn pager_query(&self) -> String {
+        crate::web::forms::pager_prefix(self.filter.query_string())
+    }
+
+    fn shown_text(&self) -> String {
+        let n = self.guests.items.len() as u64;
+        let text = crate::web::confirm::plural(self.page.lang, "guest_list.shown", n);
+        text.replace("{total}", &self.guests.total.to_string())
+    }
+
+    /// A row action's label naming its guest, for screen readers.
+    fn named(&self, key: &str, guest: &Guest) -> String {
+        self.page.tf(key, &[("name", &self.name_of(guest))])
+    }
+
+    fn name_of(&self, guest: &Guest) -> String {
+        guest.actor.as_ref().map(|a| a.full_name.clone()).unwrap_or_default()
+    }
+
+    fn export_query(&self) -> String {
+        let query = self.filter.query_string();
+        if query.is_empty() { query } else { format!("?{query}") }
+    }
+
     fn can_change_guests(&self) -> bool {
         self.page.can_organize() && matches!(self.event.status, EventStatus::Draft | EventStatus::Scheduled)
     }
@@ -273,6 +309,7 @@ async fn show_event(
     _user: Require<AnyRole>,
     page: Page,
     Path(id): Path<i32>,
+    Query(filter): Query<GuestFilter>,
     Query(paging): Query<PageQuery>,
 ) -> AppResult<Response> {
     let event = events::get(&state.db, id).await?;
@@ -288,6 +325,7 @@ async fn show_event(
     let guests = guests::list(
         &state.db,
         id,
+        &filter,
         PageQuery {
             per_page: Some(paging.per_page.unwrap_or(100)),
             ..paging
@@ -317,6 +355,7 @@ async fn show_event(
         outcomes: crate::domain::debates::outcomes::overview(&state.db, id).await?,
         messages: crate::domain::inbound_mail::to_look_at(&state.db, Some(id)).await?,
         show_event: false,
+        filter,
     }))
 }
 

@@ -16,6 +16,7 @@ pub mod debates;
 pub mod errors;
 pub mod events;
 pub mod forms;
+pub mod guest_export;
 pub mod home;
 pub mod letters;
 pub mod page;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(home::router())
         .merge(confirm::router())
+        .merge(guest_export::router())
         .merge(assets::router())
         .merge(auth::router())
         .merge(admin::router())

@@ -382,3 +382,111 @@ async fn deleting_a_section_or_a_note_and_publishing_a_version_each_ask_first() 
     );
     assert_eq!(app.count(entity::debate_note::Entity).await, 0);
 }
+
+#[tokio::test]
+async fn a_changed_section_text_is_never_dropped_without_asking() {
+    let app = spawn_app().await;
+    let editor = app.api_token_for("editor").await;
+    let organizer = app.api_token_for("organizer").await;
+    let rapporteur = app.api_token_for("rapporteur").await;
+    let report = app
+        .api_ok(
+            Method::POST,
+            "/api/v1/reports",
+            &editor,
+            json!({"title": "Les femmes et les FDS", "language": "fr", "sections": [
+                {"heading": "Recrutement", "kind": "finding", "body": "Texte initial."}]}),
+        )
+        .await;
+    let report_id = report["id"].as_i64().unwrap();
+    let section = report["sections"][0]["id"].as_i64().unwrap();
+    let event = app
+        .api_ok(
+            Method::POST,
+            "/api/v1/events",
+            &organizer,
+            json!({"kind": "dissemination_workshop", "title": "Restitution à Kayes", "report_id": report_id,
+                "starts_at": "2027-03-04T09:00", "ends_at": "2027-03-04T17:00"}),
+        )
+        .await;
+    let outcome = app
+        .api_ok(
+            Method::POST,
+            &format!("/api/v1/events/{}/outcomes", event["id"]),
+            &rapporteur,
+            json!({"section_id": section, "kind": "amendment", "summary": "Coût des dossiers",
+                "voiced_by": ["youth_organization"], "agreement": "consensus"}),
+        )
+        .await;
+    let outcome_id = outcome["id"].as_i64().unwrap().to_string();
+    let stored_section = || async {
+        report_section::Entity::find_by_id(section as i32)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let stored_status = || async {
+        entity::outcome::Entity::find_by_id(outcome_id.parse::<i32>().unwrap())
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .status
+    };
+    let (browser, _) = app.browser_as("editor").await;
+    let inbox = format!("/reports/{report_id}/review");
+    let version = stored_section().await.version.to_string();
+    let section_id = section.to_string();
+    let edited = "Texte initial.\r\n\r\nLe coût des dossiers écarte des candidates.";
+    let fields = |extra: Vec<(&'static str, &'static str)>| {
+        let mut all = vec![
+            ("outcome_ids", outcome_id.as_str()),
+            ("decision", "accepted"),
+            ("rationale", "Fondé."),
+            ("section_body", edited),
+            ("section_version", version.as_str()),
+            ("group", section_id.as_str()),
+        ];
+        all.extend(extra);
+        all
+    };
+
+    // "Retenir" with an edited text but "save this text" unticked: asked, the edit kept, nothing stored.
+    let asked = browser.submit(&inbox, &inbox, &fields(vec![])).await;
+    assert_eq!(asked.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = asked.text().await.unwrap();
+    assert_eq!(texts(&html, "#unsaved-edit #edit_section-error").len(), 1);
+    assert_eq!(
+        texts(&html, &format!("#group-{section} textarea[name=section_body]")),
+        ["Texte initial. Le coût des dossiers écarte des candidates."]
+    );
+    assert_eq!(stored_status().await, "open");
+    assert_eq!(stored_section().await.body, "Texte initial.");
+
+    // An unchanged text needs no question (line endings as a browser sends them do not count).
+    let unchanged = browser
+        .submit(
+            &inbox,
+            &inbox,
+            &[
+                ("outcome_ids", outcome_id.as_str()),
+                ("decision", "deferred"),
+                ("rationale", "Plus tard."),
+                ("section_body", "Texte initial.\r\n"),
+                ("section_version", version.as_str()),
+                ("group", section_id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(unchanged.status(), StatusCode::SEE_OTHER);
+    assert_eq!(stored_status().await, "deferred");
+
+    // Choosing to drop the edit records the decision alone.
+    let dropped = browser
+        .submit(&inbox, &inbox, &fields(vec![("discard_edit", "on")]))
+        .await;
+    assert_eq!(dropped.status(), StatusCode::SEE_OTHER);
+    assert_eq!(stored_status().await, "accepted");
+    assert_eq!(stored_section().await.body, "Texte initial.");
+}

@@ -25,6 +25,7 @@ mod delivery;
 mod demo;
 mod events;
 mod faults;
+mod guest_list;
 mod import_scale;
 mod inbound;
 mod invitations;
