@@ -23,6 +23,7 @@ mod csv_safety;
 mod debates;
 mod delivery;
 mod demo;
+mod event_page_scale;
 mod events;
 mod faults;
 mod guest_list;
