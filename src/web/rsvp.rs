@@ -90,13 +90,15 @@ fn answer_page(
         when,
         place,
     });
-    // The link is personal: keep it out of shared caches and referrers.
+    // The link is personal: keep it out of shared caches and other sites' referrers. Not
+    // `no-referrer`: with it Chromium posts the form with `Origin: null`, which the CSRF check
+    // rightly refuses, so no invitee could answer in a real browser.
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
         .headers_mut()
-        .insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        .insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     response
 }
 

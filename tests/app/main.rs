@@ -30,6 +30,7 @@ mod guest_list;
 mod import_scale;
 mod inbound;
 mod invitations;
+mod invite_journey;
 mod language;
 mod login;
 mod openapi;
