@@ -150,17 +150,19 @@ async fn complete_event(
     Ok(Json(event))
 }
 
-/// The guest list, by name.
-#[utoipa::path(get, path = "/api/v1/events/{id}/invitations", tag = "invitations", params(("id" = i32, Path), PageQuery),
-    responses((status = 200, body = Paged<Guest>), (status = 404, body = ErrorEnvelope)))]
+/// The guest list, by name, searched and filtered like the event page's (an unknown value is a 422 on its field).
+#[utoipa::path(get, path = "/api/v1/events/{id}/invitations", tag = "invitations",
+    params(("id" = i32, Path), crate::domain::guest_list::GuestFilter, PageQuery),
+    responses((status = 200, body = Paged<Guest>), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn list_invitations(
     State(state): State<AppState>,
     _user: Require<AnyRole>,
     Path(id): Path<i32>,
+    crate::api::extract::Query(filter): crate::api::extract::Query<crate::domain::guest_list::GuestFilter>,
     paging: PageQuery,
 ) -> AppResult<Json<Paged<Guest>>> {
     events::get(&state.db, id).await?;
-    Ok(Json(guests::list(&state.db, id, paging).await?))
+    Ok(Json(guests::list(&state.db, id, &filter, paging).await?))
 }
 
 /// Add guests by `actor_ids` or by `filter` (the directory's filters); nobody is added twice.

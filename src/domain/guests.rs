@@ -6,8 +6,8 @@ use chrono::Utc;
 use entity::{actor, invitation};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QuerySelect,
+    RelationTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +15,7 @@ use crate::domain::actors::Actor;
 use crate::domain::actors::search::{self, ActorFilter};
 use crate::domain::audit::{self, Changes, Who};
 use crate::domain::events;
+use crate::domain::guest_list::{self, GuestFilter};
 use crate::domain::paging::{PageQuery, Paged};
 use crate::domain::vocab::{Channel, Delivery, EventStatus, Response};
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -42,7 +43,7 @@ pub struct Guest {
     pub actor: Option<Actor>,
 }
 
-fn guest(event: &events::Event, inv: invitation::Model, actor: Option<actor::Model>) -> Guest {
+pub(crate) fn guest(event: &events::Event, inv: invitation::Model, actor: Option<actor::Model>) -> Guest {
     let actor = actor.map(Actor::from);
     let response = Response::parse(&inv.response).unwrap_or(Response::None);
     Guest {
@@ -172,15 +173,15 @@ pub async fn add(db: &DatabaseConnection, event_id: i32, request: &AddGuests, wh
     })
 }
 
-/// The guest list, by name, one page at a time (two queries whatever the page size).
-pub async fn list(db: &DatabaseConnection, event_id: i32, paging: PageQuery) -> AppResult<Paged<Guest>> {
+/// The guest list, by name, filtered, one page at a time (two queries whatever the page size).
+pub async fn list(
+    db: &DatabaseConnection,
+    event_id: i32,
+    filter: &GuestFilter,
+    paging: PageQuery,
+) -> AppResult<Paged<Guest>> {
     let event = events::get(db, event_id).await?;
-    let paginator = invitation::Entity::find()
-        .filter(invitation::Column::EventId.eq(event_id))
-        .find_also_related(actor::Entity)
-        .order_by_asc(actor::Column::NameKey)
-        .order_by_asc(invitation::Column::Id)
-        .paginate(db, paging.per_page());
+    let paginator = guest_list::select(event_id, filter.condition()?).paginate(db, paging.per_page());
     let total = paginator.num_items().await?;
     let items = paginator.fetch_page(paging.page() - 1).await?;
     Ok(Paged {

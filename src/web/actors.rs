@@ -270,9 +270,14 @@ async fn delete_actor(
     State(state): State<AppState>,
     who: crate::domain::audit::Who,
     _user: Require<Organizer>,
+    page: Page,
     jar: CookieJar,
     Path(id): Path<i32>,
+    Form(confirmed): Form<crate::web::confirm::Confirmed>,
 ) -> AppResult<Response> {
+    if !confirmed.given() {
+        return crate::web::confirm::delete_actor(&state, page, id, true).await;
+    }
     match actors::delete(&state.db, id, &who).await {
         Ok(()) => Ok(flash_redirect(jar, "success", "actors.deleted", "/actors")),
         Err(AppError::Conflict(key)) => Ok(flash_redirect(jar, "error", &key, &format!("/actors/{id}"))),

@@ -1,7 +1,7 @@
 //! Attendance statistics pages, charts and exports.
 
 mod charts;
-mod export;
+pub mod export;
 mod view;
 
 use askama::Template;

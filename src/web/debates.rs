@@ -236,9 +236,14 @@ async fn delete_note(
     State(state): State<AppState>,
     who: crate::domain::audit::Who,
     user: Require<Recorder>,
+    page: Page,
     jar: CookieJar,
     Path((id, note_id)): Path<(i32, i32)>,
+    Form(confirmed): Form<crate::web::confirm::Confirmed>,
 ) -> AppResult<Response> {
+    if !confirmed.given() {
+        return crate::web::confirm::delete_note(&state, page, id, note_id, true).await;
+    }
     notes::delete(&state.db, id, note_id, &user.user, &who).await?;
     Ok(saved(jar, "debates.note_deleted", id, "notes"))
 }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::domain::events::listing::{self, EventFilter, Warning};
 use crate::domain::events::{self, DEFAULT_TIMEZONE, Event, EventInput, calendar_entry};
+use crate::domain::guest_list::GuestFilter;
 use crate::domain::guests::{self, Guest, GuestStats};
 use crate::domain::invitations;
 use crate::domain::paging::{PageQuery, Paged};
@@ -23,6 +24,7 @@ use crate::domain::vocab::{EventKind, EventStatus};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::i18n::Lang;
 use crate::web::auth_extract::{AnyRole, Organizer, Require};
+use crate::web::confirm::{self, Confirmed};
 use crate::web::errors::render;
 use crate::web::forms::{FormErrors, parse_optional_int};
 use crate::web::page::{Page, flash_redirect, with_flash};
@@ -71,9 +73,15 @@ struct ListPage {
     reports: Vec<Report>,
     kinds: &'static [EventKind],
     regions: Vec<String>,
+    /// Answers and deliveries per event shown.
+    counts: std::collections::HashMap<i32, crate::domain::guest_list::EventCounts>,
 }
 
 impl ListPage {
+    fn counts_of(&self, event: &Event) -> crate::domain::guest_list::EventCounts {
+        self.counts.get(&event.id).cloned().unwrap_or_default()
+    }
+
     fn venue_of(&self, event: &Event) -> String {
         event
             .venue_id
@@ -108,6 +116,8 @@ async fn list_events(
     regions.sort();
     regions.dedup();
     let reports = reports::list(&state.db).await?;
+    let ids: Vec<i32> = events.items.iter().map(|e| e.id).collect();
+    let counts = crate::domain::guest_list::counts_for_events(&state.db, &ids).await?;
     Ok(render(&ListPage {
         page,
         filter,
@@ -116,6 +126,7 @@ async fn list_events(
         reports,
         kinds: EventKind::ALL,
         regions,
+        counts,
     }))
 }
 
@@ -217,6 +228,8 @@ struct ShowPage {
     /// Inbound replies about this event that were not applied.
     messages: crate::domain::paging::Paged<crate::domain::inbound_mail::ToLookAt>,
     show_event: bool,
+    /// The guest list's search and filters, kept in the form, the pager and the export links.
+    filter: GuestFilter,
 }
 
 impl ShowPage {
@@ -262,6 +275,30 @@ impl ShowPage {
         self.failures.get(invitation_id).map(String::as_str).unwrap_or_default()
     }
 
+    fn pager_query(&self) -> String {
+        crate::web::forms::pager_prefix(self.filter.query_string())
+    }
+
+    fn shown_text(&self) -> String {
+        let n = self.guests.items.len() as u64;
+        let text = crate::web::confirm::plural(self.page.lang, "guest_list.shown", n);
+        text.replace("{total}", &self.guests.total.to_string())
+    }
+
+    /// A row action's label naming its guest, for screen readers.
+    fn named(&self, key: &str, guest: &Guest) -> String {
+        self.page.tf(key, &[("name", &self.name_of(guest))])
+    }
+
+    fn name_of(&self, guest: &Guest) -> String {
+        guest.actor.as_ref().map(|a| a.full_name.clone()).unwrap_or_default()
+    }
+
+    fn export_query(&self) -> String {
+        let query = self.filter.query_string();
+        if query.is_empty() { query } else { format!("?{query}") }
+    }
+
     fn can_change_guests(&self) -> bool {
         self.page.can_organize() && matches!(self.event.status, EventStatus::Draft | EventStatus::Scheduled)
     }
@@ -272,6 +309,7 @@ async fn show_event(
     _user: Require<AnyRole>,
     page: Page,
     Path(id): Path<i32>,
+    Query(filter): Query<GuestFilter>,
     Query(paging): Query<PageQuery>,
 ) -> AppResult<Response> {
     let event = events::get(&state.db, id).await?;
@@ -287,6 +325,7 @@ async fn show_event(
     let guests = guests::list(
         &state.db,
         id,
+        &filter,
         PageQuery {
             per_page: Some(paging.per_page.unwrap_or(100)),
             ..paging
@@ -316,6 +355,7 @@ async fn show_event(
         outcomes: crate::domain::debates::outcomes::overview(&state.db, id).await?,
         messages: crate::domain::inbound_mail::to_look_at(&state.db, id).await?,
         show_event: false,
+        filter,
     }))
 }
 
@@ -495,17 +535,23 @@ async fn update_event(
 #[serde(default)]
 struct StatusForm {
     status: String,
+    confirm: String,
 }
 
 async fn change_status(
     State(state): State<AppState>,
     who: crate::domain::audit::Who,
     user: Require<Organizer>,
+    page: Page,
     jar: CookieJar,
     Path(id): Path<i32>,
     Form(form): Form<StatusForm>,
 ) -> AppResult<Response> {
     let to = EventStatus::parse(&form.status).ok_or_else(|| AppError::BadRequest("status".into()))?;
+    // Cancelling mails every guest who had the calendar entry: never on one click.
+    if to == EventStatus::Cancelled && !confirm::is_given(&form.confirm) {
+        return confirm::cancel_event(&state, page, id, true).await;
+    }
     let ctx = state.mail_context(Some(&user.user))?;
     let changed = events::change_status(&state.db, &ctx, id, to, &who).await;
     state.wake_outbox();
@@ -565,9 +611,14 @@ async fn remove_guest(
     State(state): State<AppState>,
     who: crate::domain::audit::Who,
     user: Require<Organizer>,
+    page: Page,
     jar: CookieJar,
     Path((id, invitation)): Path<(i32, i32)>,
+    Form(confirmed): Form<Confirmed>,
 ) -> AppResult<Response> {
+    if !confirmed.given() {
+        return confirm::remove_guest(&state, page, id, invitation, true).await;
+    }
     let ctx = state.mail_context(Some(&user.user))?;
     invitations::remove_guest(&state.db, &ctx, id, invitation, &who).await?;
     state.wake_outbox();
@@ -583,9 +634,14 @@ async fn send_invitations(
     State(state): State<AppState>,
     who: crate::domain::audit::Who,
     user: Require<Organizer>,
+    page: Page,
     jar: CookieJar,
     Path(id): Path<i32>,
+    Form(confirmed): Form<Confirmed>,
 ) -> AppResult<Response> {
+    if !confirmed.given() {
+        return confirm::send_invitations(&state, page, id, true).await;
+    }
     let ctx = state.mail_context(Some(&user.user))?;
     let jar = match invitations::send_invitations(&state.db, &ctx, id, &who).await {
         Ok(summary) if summary.queued == 0 => with_flash(jar, "info", "invitations.nothing_to_send"),

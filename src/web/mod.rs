@@ -13,11 +13,13 @@ pub mod audit_who;
 pub mod auth;
 pub mod auth_extract;
 pub mod checkin;
+pub mod confirm;
 pub mod csrf;
 pub mod debates;
 pub mod errors;
 pub mod events;
 pub mod forms;
+pub mod guest_export;
 pub mod home;
 pub mod letters;
 pub mod page;
@@ -39,6 +41,8 @@ use crate::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(home::router())
+        .merge(confirm::router())
+        .merge(guest_export::router())
         .merge(assets::router())
         .merge(auth::router())
         .merge(admin::router())

@@ -46,6 +46,8 @@ struct DecisionForm {
     section_version: String,
     /// Reopening after an accepted edit: `restore` or `keep` the section text.
     restore_section: String,
+    /// "on" when the editor chose to drop a changed text and record the decision alone.
+    discard_edit: String,
     /// The form's group on the page (section id, 0 for none), to show errors in the right place.
     group: String,
     /// The inbox's filter, to come back to the same view.
@@ -75,6 +77,15 @@ impl DecisionForm {
     fn ticked(&self, id: i32) -> bool {
         self.outcome_ids.iter().any(|o| o.trim() == id.to_string())
     }
+
+    /// The text box holds an edit that "save this text" would not save, and dropping it was not chosen.
+    fn unsaved_edit(&self, stored: &str) -> bool {
+        let normalized = |text: &str| text.replace("\r\n", "\n").trim_end().to_string();
+        self.edit_section.is_empty()
+            && self.discard_edit.is_empty()
+            && !self.section_body.is_empty()
+            && normalized(&self.section_body) != normalized(stored)
+    }
 }
 
 /// A decision the page refused, shown again in its group's form.
@@ -85,6 +96,8 @@ struct Refused {
     stale: Option<StaleSection>,
     /// A published version already decided one of the outcomes.
     final_version: Option<i32>,
+    /// The text was changed but not ticked for saving: kept in the box, and the editor is asked.
+    unsaved_edit: bool,
 }
 
 #[derive(Template)]
@@ -147,7 +160,7 @@ impl InboxPage {
     /// The text in the edit box: what the editor typed if refused, else the section's stored body.
     fn body_in_form(&self, group: &InboxGroup, section: &Section) -> String {
         match self.refused_in(group) {
-            Some(r) if !r.form.edit_section.is_empty() => r.form.section_body.clone(),
+            Some(r) if !r.form.edit_section.is_empty() || r.unsaved_edit => r.form.section_body.clone(),
             _ => section.body.clone(),
         }
     }
@@ -248,13 +261,40 @@ async fn decide_outcomes(
     Path(id): Path<i32>,
     Form(form): Form<DecisionForm>,
 ) -> AppResult<Response> {
+    let group: i32 = form.group.trim().parse().unwrap_or(0);
+    // A changed text is never dropped without asking: the decision waits for the editor's choice.
+    if group > 0 && !form.section_body.is_empty() {
+        let section = crate::domain::sections::get(&state.db, group).await?;
+        if section.report_id == id && form.unsaved_edit(&section.body) {
+            let mut errors = crate::error::FieldErrors::new();
+            errors.add("edit_section", "review_edit.unsaved");
+            let refused = Refused {
+                group,
+                form: form.clone(),
+                errors: FormErrors::from_fields(&errors, page.lang),
+                stale: None,
+                final_version: None,
+                unsaved_edit: true,
+            };
+            return inbox_page(
+                &state,
+                page,
+                id,
+                InboxFilter::from_query(&form.back),
+                PageQuery::default(),
+                Some((refused, StatusCode::UNPROCESSABLE_ENTITY)),
+            )
+            .await;
+        }
+    }
     let decided = decisions::decide(&state.db, Some(id), &form.ids(), Some(&user.user), &form.input(), &who).await;
     let mut refused = Refused {
-        group: form.group.trim().parse().unwrap_or(0),
+        group,
         form: form.clone(),
         errors: FormErrors::default(),
         stale: None,
         final_version: None,
+        unsaved_edit: false,
     };
     let status = match decided {
         Ok(Decided::Done(_)) => {

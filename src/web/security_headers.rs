@@ -16,7 +16,7 @@ pub async fn add(request: Request, next: Next) -> Response {
     let headers = response.headers_mut();
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    // A page that chose a stricter policy (the answer page's `no-referrer`) keeps it.
+    // A page that chose a stricter policy (the answer page's `same-origin`) keeps it.
     if !headers.contains_key(REFERRER_POLICY) {
         headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     }

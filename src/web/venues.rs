@@ -198,9 +198,14 @@ async fn delete_venue(
     State(state): State<AppState>,
     who: crate::domain::audit::Who,
     _user: Require<Organizer>,
+    page: Page,
     jar: CookieJar,
     Path(id): Path<i32>,
+    Form(confirmed): Form<crate::web::confirm::Confirmed>,
 ) -> AppResult<Response> {
+    if !confirmed.given() {
+        return crate::web::confirm::delete_venue(&state, page, id, true).await;
+    }
     venues::delete(&state.db, id, &who).await?;
     Ok(flash_redirect(jar, "success", "venues.deleted", "/venues"))
 }

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use crate::checkin::event_day;
 use crate::helpers::{PASSWORD, spawn_app};
 
-fn browser_ready() -> bool {
+pub(crate) fn browser_ready() -> bool {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     let ready = dir.join("node_modules/playwright-core").exists()
         && std::path::Path::new(&std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())).exists();

@@ -726,11 +726,11 @@ async fn a_note_is_deleted_by_its_author_and_not_by_another_rapporteur() {
 
     let html = colleague.get(&debate).await.text().await.unwrap();
     assert!(!html.contains(&delete), "no delete button on someone else's note");
-    let refused = colleague.submit(&debate, &delete, &[]).await;
+    let refused = colleague.submit(&debate, &delete, &[("confirm", "yes")]).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.count(debate_note::Entity).await, 1);
 
-    let deleted = author.submit(&debate, &delete, &[]).await;
+    let deleted = author.submit(&debate, &delete, &[("confirm", "yes")]).await;
     assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.count(debate_note::Entity).await, 0);
 }

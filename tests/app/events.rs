@@ -261,7 +261,7 @@ async fn the_women_share_on_the_event_page_equals_the_stored_guest_list() {
     app.submit(
         &format!("/events/{id}"),
         &format!("/events/{id}/guests/{}/delete", inv.id),
-        &[],
+        &[("confirm", "yes")],
     )
     .await;
     let share = ((women - 1) as f64 * 1000.0 / (stored.len() - 1) as f64).round() / 10.0;

@@ -377,7 +377,11 @@ async fn opening_the_answer_link_changes_nothing_and_the_form_records_and_change
         .text()
         .await
         .unwrap();
-    assert!(clicked.contains(r#"value="accepted" checked"#), "link {link}");
+    assert_eq!(
+        texts(&clicked, "#confirm-answer"),
+        ["Confirmer : je participerai"],
+        "link {link}"
+    );
     assert!(
         awa.text.contains(&format!("{link}?answer=declined")),
         "three answer links in the email"

@@ -634,7 +634,7 @@ async fn editors_reorder_and_delete_sections_but_not_one_an_outcome_refers_to() 
         .submit(
             &report_page,
             &format!("/reports/{report_id}/sections/{}/delete", sections[1]),
-            &[],
+            &[("confirm", "yes")],
         )
         .await;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
@@ -658,7 +658,7 @@ async fn editors_reorder_and_delete_sections_but_not_one_an_outcome_refers_to() 
         .submit(
             &report_page,
             &format!("/reports/{report_id}/sections/{}/delete", sections[4]),
-            &[],
+            &[("confirm", "yes")],
         )
         .await;
     assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
@@ -677,7 +677,7 @@ async fn editors_reorder_and_delete_sections_but_not_one_an_outcome_refers_to() 
         .submit(
             &report_page,
             &format!("/reports/{report_id}/versions"),
-            &[("label", "Résultats préliminaires")],
+            &[("label", "Résultats préliminaires"), ("confirm", "yes")],
         )
         .await;
     assert_eq!(location(&published), format!("/reports/{report_id}/versions/1"));

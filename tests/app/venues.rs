@@ -60,7 +60,11 @@ async fn an_organizer_creates_a_venue_sees_it_in_the_list_and_edits_it() {
     );
 
     let deleted = app
-        .submit(&format!("/venues/{id}"), &format!("/venues/{id}/delete"), &[])
+        .submit(
+            &format!("/venues/{id}"),
+            &format!("/venues/{id}/delete"),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(location(&deleted), "/venues");
     assert_eq!(app.count(venue::Entity).await, 0);

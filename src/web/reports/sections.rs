@@ -214,9 +214,14 @@ async fn delete_section(
     State(state): State<AppState>,
     who: crate::domain::audit::Who,
     _user: Require<Editor>,
+    page: Page,
     jar: CookieJar,
     Path((id, section_id)): Path<(i32, i32)>,
+    Form(confirmed): Form<crate::web::confirm::Confirmed>,
 ) -> AppResult<Response> {
+    if !confirmed.given() {
+        return crate::web::confirm::delete_section(&state, page, id, section_id, true).await;
+    }
     sections::delete(&state.db, id, section_id, &who).await?;
     Ok(flash_redirect(
         jar,

@@ -25,6 +25,10 @@ use crate::web::page::{Page, flash_redirect};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/reports/{id}/versions", get(back_to_report).post(publish_version))
+        .route(
+            "/reports/{id}/versions/confirm",
+            get(crate::web::confirm::confirm_publish_version),
+        )
         .route("/reports/{id}/versions/{n}", get(show_version))
         .route("/reports/{id}/versions/{n}/export.md", get(export_markdown))
         .route("/reports/{id}/versions/{n}/print", get(print_version))
@@ -39,6 +43,7 @@ async fn back_to_report(Path(id): Path<i32>) -> Redirect {
 #[serde(default)]
 struct PublishForm {
     label: String,
+    confirm: String,
 }
 
 async fn publish_version(
@@ -50,6 +55,10 @@ async fn publish_version(
     Path(id): Path<i32>,
     Form(form): Form<PublishForm>,
 ) -> AppResult<Response> {
+    // An empty label is reported on the report page; anything else asks before freezing.
+    if !crate::web::confirm::is_given(&form.confirm) && !form.label.trim().is_empty() {
+        return crate::web::confirm::publish_version(&state, page, id, &form.label, true).await;
+    }
     match versions::publish(&state.db, id, &form.label, Some(user.user.id), &who).await {
         Ok(v) => Ok(flash_redirect(
             jar,

@@ -1,0 +1,166 @@
+//! Finding guests on a long list: search, filters by answer, delivery, channel and comment, and the export.
+
+use entity::{actor, invitation};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::guests::{Guest, guest};
+use crate::domain::text;
+use crate::domain::vocab::{Channel, Delivery, Response};
+use crate::error::{AppResult, FieldErrors};
+
+/// The guest list's filters, from the event page's query string or the API's.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, utoipa::ToSchema, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct GuestFilter {
+    /// Words to find in the guest's name or organization; accents and case are ignored.
+    pub q: String,
+    /// The answer: `none`, `accepted`, `tentative` or `declined`.
+    pub response: String,
+    /// The email's state: `pending`, `queued`, `sent`, `failed` or `not_applicable`.
+    pub delivery: String,
+    /// How the invitation goes: `email`, `letter` or `phone`.
+    pub channel: String,
+    /// `yes`: only guests who left a comment with their answer; `no`: only those who did not.
+    pub comment: String,
+}
+
+impl GuestFilter {
+    pub fn is_empty(&self) -> bool {
+        self == &GuestFilter::default()
+    }
+
+    /// The SQL condition, or a 422 naming each field whose value is not one of its words.
+    pub fn condition(&self) -> AppResult<Condition> {
+        let mut errors = FieldErrors::new();
+        let mut cond = Condition::all();
+        for word in text::fold(&self.q).split(' ').filter(|w| !w.is_empty()) {
+            cond = cond.add(
+                Expr::col((actor::Entity, actor::Column::SearchText))
+                    .like(LikeExpr::new(text::like_contains(word)).escape('\\')),
+            );
+        }
+        let exact: [(&str, &String, invitation::Column, fn(&str) -> bool); 3] = [
+            ("response", &self.response, invitation::Column::Response, |s| {
+                Response::parse(s).is_some()
+            }),
+            ("delivery", &self.delivery, invitation::Column::Delivery, |s| {
+                Delivery::parse(s).is_some()
+            }),
+            ("channel", &self.channel, invitation::Column::Channel, |s| {
+                Channel::parse(s).is_some()
+            }),
+        ];
+        for (field, value, column, known) in exact {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            if known(value) {
+                cond = cond.add(column.eq(value));
+            } else {
+                errors.add(field, "guest_list.unknown_value");
+            }
+        }
+        match self.comment.trim() {
+            "" => {}
+            "yes" => cond = cond.add(invitation::Column::ResponseComment.ne("")),
+            "no" => cond = cond.add(invitation::Column::ResponseComment.eq("")),
+            _ => errors.add("comment", "guest_list.yes_or_no"),
+        }
+        errors.into_result(cond)
+    }
+
+    /// The filter as a query string, for pager and export links.
+    pub fn query_string(&self) -> String {
+        let pairs = [
+            ("q", &self.q),
+            ("response", &self.response),
+            ("delivery", &self.delivery),
+            ("channel", &self.channel),
+            ("comment", &self.comment),
+        ];
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        for (key, value) in pairs {
+            if !value.is_empty() {
+                out.append_pair(key, value);
+            }
+        }
+        out.finish()
+    }
+}
+
+/// The matching guests of an event in the list's order (by name, then invitation).
+pub fn select(event_id: i32, condition: Condition) -> sea_orm::SelectTwo<invitation::Entity, actor::Entity> {
+    invitation::Entity::find()
+        .filter(invitation::Column::EventId.eq(event_id))
+        .find_also_related(actor::Entity)
+        .filter(condition)
+        .order_by_asc(actor::Column::NameKey)
+        .order_by_asc(invitation::Column::Id)
+}
+
+/// Every matching guest, for an export (one query; a guest list is thousands of rows, not millions).
+pub async fn all(db: &DatabaseConnection, event_id: i32, filter: &GuestFilter) -> AppResult<Vec<Guest>> {
+    let event = crate::domain::events::get(db, event_id).await?;
+    let rows = select(event_id, filter.condition()?).all(db).await?;
+    Ok(rows.into_iter().map(|(inv, a)| guest(&event, inv, a)).collect())
+}
+
+/// Answers and deliveries of one event, for the events list.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct EventCounts {
+    pub guests: u64,
+    pub answers: std::collections::BTreeMap<String, u64>,
+    pub deliveries: std::collections::BTreeMap<String, u64>,
+}
+
+impl EventCounts {
+    pub fn answered(&self, slug: &str) -> u64 {
+        self.answers.get(slug).copied().unwrap_or(0)
+    }
+
+    pub fn delivered(&self, slug: &str) -> u64 {
+        self.deliveries.get(slug).copied().unwrap_or(0)
+    }
+}
+
+/// The counts of the events shown: two grouped queries, whatever the number of events or guests.
+pub async fn counts_for_events<C: ConnectionTrait>(
+    db: &C,
+    event_ids: &[i32],
+) -> AppResult<std::collections::HashMap<i32, EventCounts>> {
+    use sea_orm::QuerySelect;
+    let mut counts: std::collections::HashMap<i32, EventCounts> = std::collections::HashMap::new();
+    if event_ids.is_empty() {
+        return Ok(counts);
+    }
+    for (column, is_answer) in [
+        (invitation::Column::Response, true),
+        (invitation::Column::Delivery, false),
+    ] {
+        let rows: Vec<(i32, String, i64)> = invitation::Entity::find()
+            .select_only()
+            .column(invitation::Column::EventId)
+            .column(column)
+            .column_as(invitation::Column::Id.count(), "n")
+            .filter(invitation::Column::EventId.is_in(event_ids.to_vec()))
+            .group_by(invitation::Column::EventId)
+            .group_by(column)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (event_id, key, n) in rows {
+            let entry = counts.entry(event_id).or_default();
+            if is_answer {
+                entry.guests += n as u64;
+                entry.answers.insert(key, n as u64);
+            } else {
+                entry.deliveries.insert(key, n as u64);
+            }
+        }
+    }
+    Ok(counts)
+}
