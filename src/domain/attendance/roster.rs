@@ -1,9 +1,14 @@
 //! The guest list as the door sees it: everyone invited, in name order, with who is already in.
 
 use entity::{actor, attendance, invitation};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait,
+};
+use serde::Serialize;
 
-use crate::domain::text::fold;
+use crate::domain::text::{fold, like_contains};
 use crate::domain::vocab::{ActorCategory, AgeGroup, Gender, Response};
 use crate::error::AppResult;
 
@@ -38,6 +43,112 @@ pub fn search(entries: Vec<RosterEntry>, query: &str) -> Vec<RosterEntry> {
         return entries;
     }
     entries.into_iter().filter(|e| e.matches(&folded_query)).collect()
+}
+
+/// The door's figures: guests invited, guests marked in, people present (walk-ins and headcounts too).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RosterCounts {
+    pub invited: u64,
+    pub guests_present: u64,
+    pub present: i64,
+}
+
+/// Three counting statements, whatever the size of the list.
+pub async fn counts(db: &DatabaseConnection, event_id: i32) -> AppResult<RosterCounts> {
+    let invited = invitation::Entity::find()
+        .filter(invitation::Column::EventId.eq(event_id))
+        .count(db)
+        .await?;
+    let guests_present = attendance::Entity::find()
+        .filter(attendance::Column::EventId.eq(event_id))
+        .filter(attendance::Column::InvitationId.is_not_null())
+        .count(db)
+        .await?;
+    let present = super::present_count(db, event_id).await?;
+    Ok(RosterCounts {
+        invited,
+        guests_present,
+        present,
+    })
+}
+
+/// One page of the list, by name, filtered on every word of `query` (accents and case aside):
+/// `limit + 1` rows are read so the caller knows whether a next page exists. Two statements.
+pub async fn page(
+    db: &DatabaseConnection,
+    event_id: i32,
+    query: &str,
+    offset: u64,
+    limit: u64,
+) -> AppResult<Vec<RosterEntry>> {
+    let mut cond = Condition::all().add(invitation::Column::EventId.eq(event_id));
+    for word in fold(query).split(' ').filter(|w| !w.is_empty()) {
+        cond = cond.add(Expr::col((actor::Entity, actor::Column::SearchText)).like(LikeExpr::new(like_contains(word)).escape('\\')));
+    }
+    let guests = invitation::Entity::find()
+        .filter(cond)
+        .find_also_related(actor::Entity)
+        .order_by_asc(actor::Column::FullName)
+        .order_by_asc(invitation::Column::Id)
+        .offset(offset)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = guests.iter().map(|(inv, _)| inv.id).collect();
+    let present: std::collections::HashMap<i32, i32> = if ids.is_empty() {
+        Default::default()
+    } else {
+        attendance::Entity::find()
+            .select_only()
+            .column(attendance::Column::InvitationId)
+            .column(attendance::Column::Id)
+            .filter(attendance::Column::InvitationId.is_in(ids))
+            .into_tuple::<(Option<i32>, i32)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|(inv, id)| inv.map(|inv| (inv, id)))
+            .collect()
+    };
+    Ok(guests
+        .into_iter()
+        .filter_map(|(inv, actor)| {
+            let present = present.get(&inv.id).copied();
+            Some(entry(inv, actor?, present))
+        })
+        .collect())
+}
+
+/// The whole list in the fewest bytes, for the page's script and its offline copy:
+/// `[invitation id, name, honorific, organization, category index, present]`, by name.
+#[derive(Debug, Serialize)]
+pub struct CompactGuest(pub i32, pub String, pub String, pub String, pub usize, pub u8);
+
+/// Two statements: the guests with the four columns shown, and who is in.
+pub async fn compact(db: &DatabaseConnection, event_id: i32) -> AppResult<Vec<CompactGuest>> {
+    let rows: Vec<(i32, String, String, String, String)> = invitation::Entity::find()
+        .select_only()
+        .column(invitation::Column::Id)
+        .column(actor::Column::FullName)
+        .column(actor::Column::Honorific)
+        .column(actor::Column::Organization)
+        .column(actor::Column::Category)
+        .join(JoinType::InnerJoin, invitation::Relation::Actor.def())
+        .filter(invitation::Column::EventId.eq(event_id))
+        .order_by_asc(actor::Column::FullName)
+        .order_by_asc(invitation::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let present = super::present_guests(db, event_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, honorific, organization, category)| {
+            let category = ActorCategory::parse(&category).unwrap_or(ActorCategory::Other);
+            let index = ActorCategory::ALL.iter().position(|c| *c == category).unwrap_or(0);
+            CompactGuest(id, name, honorific, organization, index, u8::from(present.contains_key(&id)))
+        })
+        .collect())
 }
 
 /// Every guest of the event, by name.
