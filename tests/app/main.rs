@@ -16,6 +16,7 @@ mod body_limits;
 mod bounces;
 mod browser;
 mod checkin;
+mod checkin_door;
 mod csrf;
 mod csv_safety;
 mod debates;
