@@ -304,15 +304,40 @@
     }
     lastWords = text;
     lastMatches = matches;
-    var html = '';
-    var n = Math.min(matches.length, pageSize);
-    for (var k = 0; k < n; k++) html += rowHtml(matches[k]);
-    rosterEl.innerHTML = html;
+    shownUpTo = 0;
+    rosterEl.innerHTML = '';
+    more(BATCH);
+    watchEnd();
     document.getElementById('no-guest').hidden = matches.length > 0;
-    var shown = document.getElementById('shown');
-    if (!words.length) shown.textContent = matches.length > pageSize ? d.msgMore.replace('{n}', pageSize) : '';
-    else if (matches.length > pageSize) shown.textContent = d.msgMore.replace('{n}', pageSize);
-    else shown.textContent = plural(matches.length, d.msgShownOne, d.msgShownOther);
+    document.getElementById('shown').textContent = words.length ? plural(matches.length, d.msgShownOne, d.msgShownOther) : '';
+  }
+
+  // A keystroke lays out only the rows a phone shows; the next ones are added as the list is scrolled.
+  var BATCH = 12;
+  var shownUpTo = 0;
+  var sentinel = document.createElement('div');
+  sentinel.setAttribute('aria-hidden', 'true');
+  rosterEl.parentNode.insertBefore(sentinel, rosterEl.nextSibling);
+  function more(n) {
+    if (!lastMatches) return;
+    var end = Math.min(lastMatches.length, shownUpTo + n);
+    if (end <= shownUpTo) return;
+    var html = '';
+    for (var k = shownUpTo; k < end; k++) html += rowHtml(lastMatches[k]);
+    rosterEl.insertAdjacentHTML('beforeend', html);
+    shownUpTo = end;
+  }
+  var observer = window.IntersectionObserver ? new IntersectionObserver(function (entries) {
+    if (entries.some(function (e) { return e.isIntersecting; })) {
+      more(pageSize);
+      watchEnd();
+    }
+  }, { rootMargin: '600px 0px' }) : null;
+  // Observing anew reports the current state, on a later frame: the end of a short list is seen too.
+  function watchEnd() {
+    if (!observer) return more(lastMatches ? lastMatches.length : 0);
+    observer.unobserve(sentinel);
+    if (lastMatches && shownUpTo < lastMatches.length) observer.observe(sentinel);
   }
   search.addEventListener('input', filter);
   search.form.addEventListener('submit', function (e) {
@@ -350,6 +375,7 @@
     d.serverGuestsPresent = inModel;
     lastWords = null;
     filter();
+    root.dataset.loaded = String(guests.length);
   }
 
   function loadGuests() {

@@ -74,20 +74,42 @@ export async function checkAxe(page, label) {
 }
 
 /**
- * Presses Tab from the top of the page until the focused element matches `selector`;
- * returns the number of presses, or throws after `max`. Prints what each press reached.
+ * Presses Tab until the focused element matches `selector` and returns the number of presses,
+ * or throws after `max`. Starts from the top of the page unless `fromHere` is set (then from the
+ * element that has focus now).
  */
-export async function tabTo(page, selector, max = 60) {
-  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+export async function tabTo(page, selector, { max = 60, fromHere = false } = {}) {
+  // From the top: focus a mark put before everything (tabindex -1: not itself in the tab order).
+  if (!fromHere) {
+    await page.evaluate(() => {
+      const mark = document.createElement('span');
+      mark.tabIndex = -1;
+      mark.id = 'tab-walk-start';
+      document.body.prepend(mark);
+      mark.focus();
+    });
+  }
   for (let i = 1; i <= max; i++) {
     await page.keyboard.press('Tab');
     const hit = await page.evaluate((sel) => {
       const el = document.activeElement;
       return { match: !!el && el.matches(sel), name: el ? `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}` : '' };
     }, selector);
-    if (hit.match) return i;
+    if (hit.match) {
+      await page.evaluate(() => document.getElementById('tab-walk-start')?.remove());
+      return i;
+    }
   }
   throw new Error(`Tab never reached ${selector} in ${max} presses`);
+}
+
+/** Whether the focused element shows a focus ring (an outline or box shadow at least 2 px). */
+export function focusRingShown(page) {
+  return page.evaluate(() => {
+    const s = getComputedStyle(document.activeElement);
+    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+    return outline || (s.boxShadow && s.boxShadow !== 'none');
+  });
 }
 
 /** Slows the page's CPU `rate` times (Chrome DevTools Protocol Emulation.setCPUThrottlingRate). */
