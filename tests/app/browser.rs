@@ -52,7 +52,7 @@ async fn on_a_phone_twenty_guests_and_three_walk_ins_are_checked_in_one_while_th
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(stdout.contains("present-count: 23"), "{stdout}");
-    assert!(stdout.contains("present-rows: 20"), "{stdout}");
+    assert!(stdout.contains("present-guests: 20"), "{stdout}");
 
     let stored = attendance::Entity::find()
         .filter(attendance::Column::EventId.eq(day.event_id as i32))
