@@ -33,7 +33,7 @@ pub async fn guests_by_name(app: &TestApp, event_id: i64) -> Vec<(i32, String)> 
         .filter(invitation::Column::EventId.eq(event_id as i32))
         .find_also_related(actor::Entity)
         .order_by_asc(actor::Column::FullName)
-        .order_by_asc(invitation::Column::Id)
+        .order_by_asc(actor::Column::Id)
         .all(&app.db)
         .await
         .unwrap()

@@ -3,7 +3,7 @@
 use entity::{actor, attendance, invitation};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, RelationTrait,
 };
 use serde::Serialize;
@@ -73,7 +73,7 @@ pub async fn counts(db: &DatabaseConnection, event_id: i32) -> AppResult<RosterC
 }
 
 /// One page of the list, by name, filtered on every word of `query` (accents and case aside):
-/// `limit + 1` rows are read so the caller knows whether a next page exists. Two statements.
+/// `limit + 1` rows are read so the caller knows whether a next page exists. Three statements.
 pub async fn page(
     db: &DatabaseConnection,
     event_id: i32,
@@ -85,20 +85,39 @@ pub async fn page(
     for word in fold(query).split(' ').filter(|w| !w.is_empty()) {
         cond = cond.add(Expr::col((actor::Entity, actor::Column::SearchText)).like(LikeExpr::new(like_contains(word)).escape('\\')));
     }
-    let guests = invitation::Entity::find()
+    // Walk the actors by name (index `idx_actors_full_name_id`) and probe the guest list, stopping
+    // after one page: sorting the whole list on each view would cost what the list costs. SQLite
+    // needs CROSS JOIN to keep that order of tables; PostgreSQL plans it from its statistics.
+    let join = if db.get_database_backend() == DatabaseBackend::Sqlite {
+        JoinType::CrossJoin
+    } else {
+        JoinType::InnerJoin
+    };
+    let page_ids: Vec<i32> = actor::Entity::find()
+        .select_only()
+        .column(invitation::Column::Id)
+        .join(join, invitation::Relation::Actor.def().rev())
+        // sea-query writes CROSS JOIN without its ON: the pairing is said here, for both joins.
+        .filter(Expr::col((invitation::Entity, invitation::Column::ActorId)).equals((actor::Entity, actor::Column::Id)))
         .filter(cond)
-        .find_also_related(actor::Entity)
         .order_by_asc(actor::Column::FullName)
-        .order_by_asc(invitation::Column::Id)
+        .order_by_asc(actor::Column::Id)
         .offset(offset)
         .limit(limit + 1)
+        .into_tuple()
         .all(db)
         .await?;
+    if page_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut guests = invitation::Entity::find()
+        .filter(invitation::Column::Id.is_in(page_ids.clone()))
+        .find_also_related(actor::Entity)
+        .all(db)
+        .await?;
+    guests.sort_by_key(|(inv, _)| page_ids.iter().position(|id| *id == inv.id));
     let ids: Vec<i32> = guests.iter().map(|(inv, _)| inv.id).collect();
-    let present: std::collections::HashMap<i32, i32> = if ids.is_empty() {
-        Default::default()
-    } else {
-        attendance::Entity::find()
+    let present: std::collections::HashMap<i32, i32> = attendance::Entity::find()
             .select_only()
             .column(attendance::Column::InvitationId)
             .column(attendance::Column::Id)
@@ -108,8 +127,7 @@ pub async fn page(
             .await?
             .into_iter()
             .filter_map(|(inv, id)| inv.map(|inv| (inv, id)))
-            .collect()
-    };
+            .collect();
     Ok(guests
         .into_iter()
         .filter_map(|(inv, actor)| {
@@ -136,7 +154,7 @@ pub async fn compact(db: &DatabaseConnection, event_id: i32) -> AppResult<Vec<Co
         .join(JoinType::InnerJoin, invitation::Relation::Actor.def())
         .filter(invitation::Column::EventId.eq(event_id))
         .order_by_asc(actor::Column::FullName)
-        .order_by_asc(invitation::Column::Id)
+        .order_by_asc(actor::Column::Id)
         .into_tuple()
         .all(db)
         .await?;
@@ -157,7 +175,7 @@ pub async fn roster(db: &DatabaseConnection, event_id: i32) -> AppResult<Vec<Ros
         .filter(invitation::Column::EventId.eq(event_id))
         .find_also_related(actor::Entity)
         .order_by_asc(actor::Column::FullName)
-        .order_by_asc(invitation::Column::Id)
+        .order_by_asc(actor::Column::Id)
         .all(db)
         .await?;
     let present = super::present_guests(db, event_id).await?;
