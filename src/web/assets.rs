@@ -52,9 +52,9 @@ fn fingerprint(body: &'static str) -> &'static str {
     static PRINTS: LazyLock<Mutex<HashMap<usize, &'static str>>> = LazyLock::new(Default::default);
     let mut prints = PRINTS.lock().unwrap_or_else(|e| e.into_inner());
     prints.entry(body.as_ptr() as usize).or_insert_with(|| {
-        let hash = body
-            .bytes()
-            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+        let hash = body.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
         Box::leak(format!("{hash:016x}").into_boxed_str())
     })
 }

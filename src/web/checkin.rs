@@ -66,7 +66,11 @@ struct CheckinPage {
 
 impl CheckinPage {
     fn people_label(&self) -> &'static str {
-        self.page.t(&plural_key(self.page.lang, self.counts.present, "checkin.present_people"))
+        self.page.t(&plural_key(
+            self.page.lang,
+            self.counts.present,
+            "checkin.present_people",
+        ))
     }
 
     fn shown_label(&self) -> String {
@@ -109,7 +113,11 @@ struct SearchQuery {
 
 impl SearchQuery {
     fn page_no(&self) -> u64 {
-        self.page.trim().parse::<u64>().unwrap_or(1).clamp(1, crate::domain::paging::MAX_PAGE)
+        self.page
+            .trim()
+            .parse::<u64>()
+            .unwrap_or(1)
+            .clamp(1, crate::domain::paging::MAX_PAGE)
     }
 }
 
@@ -129,10 +137,7 @@ async fn checkin_page(
     let has_next = rows.len() as u64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     let walk_ins = attendance::walk_ins(&state.db, id, 20).await?;
-    let walk_in_added = page
-        .flash
-        .as_ref()
-        .is_some_and(|f| f.key == "checkin.walk_in_added");
+    let walk_in_added = page.flash.as_ref().is_some_and(|f| f.key == "checkin.walk_in_added");
     Ok(render(&CheckinPage {
         walk_in_open: walk_in_added || !errors.is_empty(),
         walk_in_added,

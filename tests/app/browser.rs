@@ -127,8 +127,16 @@ async fn at_the_door_of_a_2000_guest_launch_a_phone_searches_fast_works_offline_
         .unwrap();
     let guests: Vec<i32> = stored.iter().filter_map(|a| a.invitation_id).collect();
     assert_eq!(guests.len(), 2, "each guest stored once");
-    assert!(guests.contains(&searched.0), "{} found by search is present", searched.1);
-    assert!(guests.contains(&everyone[1].0), "{} marked offline is present", everyone[1].1);
+    assert!(
+        guests.contains(&searched.0),
+        "{} found by search is present",
+        searched.1
+    );
+    assert!(
+        guests.contains(&everyone[1].0),
+        "{} marked offline is present",
+        everyone[1].1
+    );
     assert!(stored.iter().any(|a| a.full_name == "Kadiatou Traoré"
         && a.gender == "female"
         && a.age_group == "youth"

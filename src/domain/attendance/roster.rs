@@ -3,8 +3,8 @@
 use entity::{actor, attendance, invitation};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait,
+    ColumnTrait, Condition, DatabaseBackend, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, RelationTrait,
 };
 use serde::Serialize;
 
@@ -59,21 +59,25 @@ pub async fn counts(db: &DatabaseConnection, event_id: i32) -> AppResult<RosterC
         .filter(invitation::Column::EventId.eq(event_id))
         .count(db)
         .await?;
-    let guests_present = attendance::Entity::find()
+    // Guests in and people present in one pass over the event's attendance rows (a covering index).
+    let (guests_present, present): (i64, Option<i64>) = attendance::Entity::find()
+        .select_only()
+        .column_as(attendance::Column::InvitationId.count(), "guests")
+        .column_as(attendance::Column::People.sum(), "people")
         .filter(attendance::Column::EventId.eq(event_id))
-        .filter(attendance::Column::InvitationId.is_not_null())
-        .count(db)
-        .await?;
-    let present = super::present_count(db, event_id).await?;
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or_default();
     Ok(RosterCounts {
         invited,
-        guests_present,
-        present,
+        guests_present: u64::try_from(guests_present).unwrap_or(0),
+        present: present.unwrap_or(0),
     })
 }
 
 /// One page of the list, by name, filtered on every word of `query` (accents and case aside):
-/// `limit + 1` rows are read so the caller knows whether a next page exists. Three statements.
+/// `limit + 1` rows are read so the caller knows whether a next page exists. One statement.
 pub async fn page(
     db: &DatabaseConnection,
     event_id: i32,
@@ -83,7 +87,9 @@ pub async fn page(
 ) -> AppResult<Vec<RosterEntry>> {
     let mut cond = Condition::all().add(invitation::Column::EventId.eq(event_id));
     for word in fold(query).split(' ').filter(|w| !w.is_empty()) {
-        cond = cond.add(Expr::col((actor::Entity, actor::Column::SearchText)).like(LikeExpr::new(like_contains(word)).escape('\\')));
+        cond = cond.add(
+            Expr::col((actor::Entity, actor::Column::SearchText)).like(LikeExpr::new(like_contains(word)).escape('\\')),
+        );
     }
     // Walk the actors by name (index `idx_actors_full_name_id`) and probe the guest list, stopping
     // after one page: sorting the whole list on each view would cost what the list costs. SQLite
@@ -93,10 +99,26 @@ pub async fn page(
     } else {
         JoinType::InnerJoin
     };
-    let page_ids: Vec<i32> = actor::Entity::find()
+    // The guest's attendance row, if any (one at most: `attendances.invitation_id` is unique).
+    let attendance_of: sea_orm::RelationDef = attendance::Entity::belongs_to(invitation::Entity)
+        .from(attendance::Column::InvitationId)
+        .to(invitation::Column::Id)
+        .into();
+    // One statement with only the columns shown: decoding whole rows cost more than the query.
+    let rows: Vec<PageRow> = actor::Entity::find()
         .select_only()
         .column(invitation::Column::Id)
+        .column(actor::Column::FullName)
+        .column(actor::Column::Honorific)
+        .column(actor::Column::Organization)
+        .column(actor::Column::Category)
+        .column(actor::Column::Gender)
+        .column(actor::Column::AgeGroup)
+        .column(actor::Column::Region)
+        .column(invitation::Column::Response)
+        .column_as(attendance::Column::Id, "present")
         .join(join, invitation::Relation::Actor.def().rev())
+        .join(JoinType::LeftJoin, attendance_of.rev())
         // sea-query writes CROSS JOIN without its ON: the pairing is said here, for both joins.
         .filter(Expr::col((invitation::Entity, invitation::Column::ActorId)).equals((actor::Entity, actor::Column::Id)))
         .filter(cond)
@@ -107,34 +129,26 @@ pub async fn page(
         .into_tuple()
         .all(db)
         .await?;
-    if page_ids.is_empty() {
-        return Ok(Vec::new());
+    Ok(rows.into_iter().map(page_entry).collect())
+}
+
+type PageRow = (i32, String, String, String, String, String, String, String, String, Option<i32>);
+
+fn page_entry(row: PageRow) -> RosterEntry {
+    let (invitation_id, full_name, honorific, organization, category, gender, age_group, region, response, present) = row;
+    RosterEntry {
+        invitation_id,
+        search_key: fold(&format!("{full_name} {organization} {honorific}")),
+        full_name,
+        honorific,
+        organization,
+        category: ActorCategory::parse(&category).unwrap_or(ActorCategory::Other),
+        gender: Gender::parse(&gender).unwrap_or(Gender::Unspecified),
+        age_group: AgeGroup::parse(&age_group).unwrap_or(AgeGroup::Unspecified),
+        region,
+        response: Response::parse(&response).unwrap_or(Response::None),
+        present,
     }
-    let mut guests = invitation::Entity::find()
-        .filter(invitation::Column::Id.is_in(page_ids.clone()))
-        .find_also_related(actor::Entity)
-        .all(db)
-        .await?;
-    guests.sort_by_key(|(inv, _)| page_ids.iter().position(|id| *id == inv.id));
-    let ids: Vec<i32> = guests.iter().map(|(inv, _)| inv.id).collect();
-    let present: std::collections::HashMap<i32, i32> = attendance::Entity::find()
-            .select_only()
-            .column(attendance::Column::InvitationId)
-            .column(attendance::Column::Id)
-            .filter(attendance::Column::InvitationId.is_in(ids))
-            .into_tuple::<(Option<i32>, i32)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .filter_map(|(inv, id)| inv.map(|inv| (inv, id)))
-            .collect();
-    Ok(guests
-        .into_iter()
-        .filter_map(|(inv, actor)| {
-            let present = present.get(&inv.id).copied();
-            Some(entry(inv, actor?, present))
-        })
-        .collect())
 }
 
 /// The whole list in the fewest bytes, for the page's script and its offline copy:
@@ -164,7 +178,14 @@ pub async fn compact(db: &DatabaseConnection, event_id: i32) -> AppResult<Vec<Co
         .map(|(id, name, honorific, organization, category)| {
             let category = ActorCategory::parse(&category).unwrap_or(ActorCategory::Other);
             let index = ActorCategory::ALL.iter().position(|c| *c == category).unwrap_or(0);
-            CompactGuest(id, name, honorific, organization, index, u8::from(present.contains_key(&id)))
+            CompactGuest(
+                id,
+                name,
+                honorific,
+                organization,
+                index,
+                u8::from(present.contains_key(&id)),
+            )
         })
         .collect())
 }
