@@ -17,6 +17,7 @@ mod m20261201_000007_frozen_figures;
 mod m20261201_000006_audit;
 mod m20261201_000003_sms;
 mod m20261201_000009_organizer_phone;
+mod m20261201_000005_checkin_roster;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_audit::Migration),
             Box::new(m20261201_000003_sms::Migration),
             Box::new(m20261201_000009_organizer_phone::Migration),
+            Box::new(m20261201_000005_checkin_roster::Migration),
         ]
     }
 }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::domain::attendance::record::{self, Headcount, HeadcountCell, Mark, WalkIn};
-use crate::domain::attendance::roster::{self, RosterEntry};
+use crate::domain::attendance::roster::{self, RosterCounts, RosterEntry};
 use crate::domain::attendance::{self, Attendance};
 use crate::domain::events::{self, Event};
 use crate::domain::invitations;
@@ -30,6 +30,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/events/{id}/checkin", get(show_checkin))
         .route("/events/{id}/checkin/marks", post(post_mark))
+        .route("/events/{id}/checkin/guests", get(guest_data))
+        .route("/events/checkin-sw.js", get(service_worker))
         .route("/events/{id}/checkin/guests/{invitation}", post(toggle_guest))
         .route("/events/{id}/checkin/walk-in", post(add_walk_in))
         .route("/events/{id}/checkin/walk-ins/{attendance}/undo", post(undo_walk_in))
@@ -41,6 +43,9 @@ pub fn router() -> Router<AppState> {
         .route("/checkin/{code}", get(show_code).post(confirm_code))
 }
 
+/// Rows the server renders per page; with the script, the search shows as many.
+const PAGE_SIZE: u64 = 50;
+
 #[derive(Template)]
 #[template(path = "checkin/show.html")]
 struct CheckinPage {
@@ -49,11 +54,53 @@ struct CheckinPage {
     region: String,
     query: String,
     roster: Vec<RosterEntry>,
-    invited: usize,
-    guests_present: usize,
-    present: i64,
+    page_no: u64,
+    page_size: u64,
+    has_next: bool,
+    counts: RosterCounts,
     walk_ins: Vec<Attendance>,
     errors: FormErrors,
+    walk_in_open: bool,
+    walk_in_added: bool,
+}
+
+impl CheckinPage {
+    fn people_label(&self) -> &'static str {
+        self.page.t(&plural_key(
+            self.page.lang,
+            self.counts.present,
+            "checkin.present_people",
+        ))
+    }
+
+    fn shown_label(&self) -> String {
+        let shown = self.roster.len() as i64;
+        let key = if self.has_next {
+            "checkin.more_matches".to_string()
+        } else {
+            plural_key(self.page.lang, shown, "checkin.shown")
+        };
+        self.page.tf(&key, &[("n", &shown)])
+    }
+
+    fn page_label(&self) -> String {
+        self.page.tf("checkin.page_n", &[("n", &self.page_no)])
+    }
+
+    fn page_link(&self, page_no: u64) -> String {
+        let base = back_to_list(self.event.id, &self.query);
+        let sep = if base.contains('?') { '&' } else { '?' };
+        format!("{base}{sep}page={page_no}")
+    }
+}
+
+/// `<key>_one` or `<key>_other` by the language's rule: French counts 0 and 1 as singular.
+fn plural_key(lang: crate::i18n::Lang, n: i64, key: &str) -> String {
+    let one = match lang.code() {
+        "fr" => n == 0 || n == 1,
+        _ => n == 1,
+    };
+    format!("{key}_{}", if one { "one" } else { "other" })
 }
 
 impl CheckinPage {
@@ -67,29 +114,102 @@ impl CheckinPage {
 #[serde(default)]
 struct SearchQuery {
     q: String,
+    /// Kept as text: a mistyped page number in a link shows the first page rather than an error.
+    page: String,
 }
 
-async fn checkin_page(state: &AppState, page: Page, id: i32, query: String, errors: FormErrors) -> AppResult<Response> {
+impl SearchQuery {
+    fn page_no(&self) -> u64 {
+        self.page
+            .trim()
+            .parse::<u64>()
+            .unwrap_or(1)
+            .clamp(1, crate::domain::paging::MAX_PAGE)
+    }
+}
+
+/// The page costs the same whatever the list's size: counts, one page of rows, recent walk-ins.
+async fn checkin_page(
+    state: &AppState,
+    page: Page,
+    id: i32,
+    search: SearchQuery,
+    errors: FormErrors,
+) -> AppResult<Response> {
     let (event, venue) = attendance::open_event_at_venue(&state.db, id).await?;
     let region = venue.map(|v| v.region).unwrap_or_default();
-    let everyone = roster::roster(&state.db, id).await?;
-    let invited = everyone.len();
-    let guests_present = everyone.iter().filter(|g| g.present.is_some()).count();
-    let roster = roster::search(everyone, &query);
-    let present = attendance::present_count(&state.db, id).await?;
+    let page_no = search.page_no();
+    let counts = roster::counts(&state.db, id).await?;
+    let mut rows = roster::page(&state.db, id, &search.q, (page_no - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+    let has_next = rows.len() as u64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
     let walk_ins = attendance::walk_ins(&state.db, id, 20).await?;
+    let walk_in_added = page.flash.as_ref().is_some_and(|f| f.key == "checkin.walk_in_added");
     Ok(render(&CheckinPage {
+        walk_in_open: walk_in_added || !errors.is_empty(),
+        walk_in_added,
         page,
         event,
         region,
-        query,
-        roster,
-        invited,
-        guests_present,
-        present,
+        query: search.q,
+        roster: rows,
+        page_no,
+        page_size: PAGE_SIZE,
+        has_next,
+        counts,
         walk_ins,
         errors,
     }))
+}
+
+/// Everything the page's script needs to search offline, in the fewest bytes (see `roster::compact`).
+#[derive(serde::Serialize)]
+struct GuestData {
+    /// When the server read the list (ms since 1970): marks sent after it are not in it yet.
+    at: i64,
+    /// Category labels in the page's language, indexed by the guests' category index.
+    cats: Vec<&'static str>,
+    guests: Vec<roster::CompactGuest>,
+}
+
+async fn guest_data(
+    State(state): State<AppState>,
+    _user: Require<Organizer>,
+    page: Page,
+    Path(id): Path<i32>,
+) -> AppResult<Response> {
+    attendance::open_event(&state.db, id).await?;
+    let at = chrono::Utc::now().timestamp_millis();
+    let guests = roster::compact(&state.db, id).await?;
+    let cats = ActorCategory::ALL
+        .iter()
+        .map(|c| page.t(c.label_key().as_str()))
+        .collect();
+    // The page's script and its service worker keep their own copy; the HTTP cache must not serve a stale one.
+    Ok((
+        [(axum::http::header::CACHE_CONTROL, "private, no-cache")],
+        Json(GuestData { at, cats, guests }),
+    )
+        .into_response())
+}
+
+/// The check-in service worker. Served from `/events/` so its scope may cover each
+/// `/events/{id}/checkin` (a worker's scope cannot be above its own folder); its own CSP
+/// lets it fetch only from this site.
+async fn service_worker() -> Response {
+    use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "no-cache"),
+            (
+                CONTENT_SECURITY_POLICY,
+                "default-src 'self'; script-src 'self'; connect-src 'self'; worker-src 'self'",
+            ),
+        ],
+        include_str!("../../static/js/checkin-sw.js"),
+    )
+        .into_response()
 }
 
 async fn show_checkin(
@@ -100,7 +220,7 @@ async fn show_checkin(
     Path(id): Path<i32>,
     Query(search): Query<SearchQuery>,
 ) -> AppResult<Response> {
-    let response = checkin_page(&state, page, id, search.q, FormErrors::default()).await?;
+    let response = checkin_page(&state, page, id, search, FormErrors::default()).await?;
     let cookie = Cookie::build((CHECKIN_EVENT_COOKIE, id.to_string()))
         .path("/")
         .http_only(true)
@@ -131,6 +251,7 @@ async fn post_mark(
 struct GuestForm {
     undo: String,
     q: String,
+    page: String,
 }
 
 /// Without script: one form per guest, present or undo.
@@ -154,7 +275,12 @@ async fn toggle_guest(
         (false, true) => "checkin.already_present",
         (false, false) => "checkin.marked",
     };
-    Ok(flash_redirect(jar, "success", key, &back_to_list(id, &form.q)))
+    let mut back = back_to_list(id, &form.q);
+    if let Ok(page_no @ 2..) = form.page.trim().parse::<u64>() {
+        back.push(if back.contains('?') { '&' } else { '?' });
+        back.push_str(&format!("page={page_no}"));
+    }
+    Ok(flash_redirect(jar, "success", key, &back))
 }
 
 fn back_to_list(id: i32, query: &str) -> String {
@@ -206,7 +332,7 @@ async fn add_walk_in(
         )),
         Err(AppError::Validation(errors)) => {
             let errors = FormErrors::from_fields(&errors, page.lang);
-            let mut response = checkin_page(&state, page, id, String::new(), errors).await?;
+            let mut response = checkin_page(&state, page, id, SearchQuery::default(), errors).await?;
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }

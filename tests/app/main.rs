@@ -20,6 +20,7 @@ mod bounces;
 mod browser;
 mod checkin;
 mod confirmations;
+mod checkin_door;
 mod csrf;
 mod csv_safety;
 mod dashboard;

@@ -1,29 +1,22 @@
 // A phone at the door: an organizer checks in twenty guests and three walk-ins in Chromium,
 // one guest and one walk-in while the network is cut. Driven by tests/app/browser.rs, which
 // then checks what the server stored. Usage: node checkin_offline.mjs (settings in the environment).
-import { chromium } from 'playwright-core';
+import { launch, phone, newPage, signIn, step } from './lib.mjs';
 
 const { BASE_URL, EMAIL, PASSWORD, EVENT_ID, GUESTS, SCREENSHOT } = process.env;
 const guests = JSON.parse(GUESTS);
-const step = (text) => console.log(`step: ${text}`);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-dev-shm-usage'],
-});
+const browser = await launch();
 try {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'fr-FR' });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => { console.error(`page error: ${e.message}`); process.exitCode = 1; });
+  const context = await phone(browser);
+  const page = await newPage(context);
 
   step('sign in');
-  await page.goto(`${BASE_URL}/login`);
-  await page.fill('#email', EMAIL);
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]')]);
+  await signIn(page, BASE_URL, EMAIL, PASSWORD);
 
   step('open the check-in page');
   await page.goto(`${BASE_URL}/events/${EVENT_ID}/checkin`);
+  await page.waitForSelector('#checkin[data-loaded]');
   // Guests are [invitation id, name]; homonyms exist, so rows are found by id.
   const row = (id) => page.locator(`#roster li[data-inv="${id}"]`);
 
@@ -40,6 +33,7 @@ try {
 
   step('network cut');
   await context.setOffline(true);
+  await page.fill('#q', guests[19][1]);
   await row(guests[19][0]).locator('button.mark').tap();
   await page.locator('#walk-in summary').tap();
   await page.check('input[name=gender][value=female]');
@@ -68,8 +62,9 @@ try {
 
   step('reload shows the server state');
   await page.reload();
+  await page.waitForSelector('#checkin[data-loaded]');
   console.log(`present-count: ${(await page.textContent('#present-count')).trim()}`);
-  console.log(`present-rows: ${await page.locator('#roster li.present').count()}`);
+  console.log(`present-guests: ${(await page.textContent('#present-guests')).trim()}`);
 } finally {
   await browser.close();
 }

@@ -1,9 +1,14 @@
 //! The guest list as the door sees it: everyone invited, in name order, with who is already in.
 
 use entity::{actor, attendance, invitation};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseBackend, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, RelationTrait,
+};
+use serde::Serialize;
 
-use crate::domain::text::fold;
+use crate::domain::text::{fold, like_contains};
 use crate::domain::vocab::{ActorCategory, AgeGroup, Gender, Response};
 use crate::error::AppResult;
 
@@ -40,13 +45,158 @@ pub fn search(entries: Vec<RosterEntry>, query: &str) -> Vec<RosterEntry> {
     entries.into_iter().filter(|e| e.matches(&folded_query)).collect()
 }
 
+/// The door's figures: guests invited, guests marked in, people present (walk-ins and headcounts too).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RosterCounts {
+    pub invited: u64,
+    pub guests_present: u64,
+    pub present: i64,
+}
+
+/// Three counting statements, whatever the size of the list.
+pub async fn counts(db: &DatabaseConnection, event_id: i32) -> AppResult<RosterCounts> {
+    let invited = invitation::Entity::find()
+        .filter(invitation::Column::EventId.eq(event_id))
+        .count(db)
+        .await?;
+    // Guests in and people present in one pass over the event's attendance rows (a covering index).
+    let (guests_present, present): (i64, Option<i64>) = attendance::Entity::find()
+        .select_only()
+        .column_as(attendance::Column::InvitationId.count(), "guests")
+        .column_as(attendance::Column::People.sum(), "people")
+        .filter(attendance::Column::EventId.eq(event_id))
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or_default();
+    Ok(RosterCounts {
+        invited,
+        guests_present: u64::try_from(guests_present).unwrap_or(0),
+        present: present.unwrap_or(0),
+    })
+}
+
+/// One page of the list, by name, filtered on every word of `query` (accents and case aside):
+/// `limit + 1` rows are read so the caller knows whether a next page exists. One statement.
+pub async fn page(
+    db: &DatabaseConnection,
+    event_id: i32,
+    query: &str,
+    offset: u64,
+    limit: u64,
+) -> AppResult<Vec<RosterEntry>> {
+    let mut cond = Condition::all().add(invitation::Column::EventId.eq(event_id));
+    for word in fold(query).split(' ').filter(|w| !w.is_empty()) {
+        cond = cond.add(
+            Expr::col((actor::Entity, actor::Column::SearchText)).like(LikeExpr::new(like_contains(word)).escape('\\')),
+        );
+    }
+    // Walk the actors by name (index `idx_actors_full_name_id`) and probe the guest list, stopping
+    // after one page: sorting the whole list on each view would cost what the list costs. SQLite
+    // needs CROSS JOIN to keep that order of tables; PostgreSQL plans it from its statistics.
+    let join = if db.get_database_backend() == DatabaseBackend::Sqlite {
+        JoinType::CrossJoin
+    } else {
+        JoinType::InnerJoin
+    };
+    // The guest's attendance row, if any (one at most: `attendances.invitation_id` is unique).
+    let attendance_of: sea_orm::RelationDef = attendance::Entity::belongs_to(invitation::Entity)
+        .from(attendance::Column::InvitationId)
+        .to(invitation::Column::Id)
+        .into();
+    // One statement with only the columns shown: decoding whole rows cost more than the query.
+    let rows: Vec<PageRow> = actor::Entity::find()
+        .select_only()
+        .column(invitation::Column::Id)
+        .column(actor::Column::FullName)
+        .column(actor::Column::Honorific)
+        .column(actor::Column::Organization)
+        .column(actor::Column::Category)
+        .column(actor::Column::Gender)
+        .column(actor::Column::AgeGroup)
+        .column(actor::Column::Region)
+        .column(invitation::Column::Response)
+        .column_as(attendance::Column::Id, "present")
+        .join(join, invitation::Relation::Actor.def().rev())
+        .join(JoinType::LeftJoin, attendance_of.rev())
+        // sea-query writes CROSS JOIN without its ON: the pairing is said here, for both joins.
+        .filter(Expr::col((invitation::Entity, invitation::Column::ActorId)).equals((actor::Entity, actor::Column::Id)))
+        .filter(cond)
+        .order_by_asc(actor::Column::FullName)
+        .order_by_asc(actor::Column::Id)
+        .offset(offset)
+        .limit(limit + 1)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(page_entry).collect())
+}
+
+type PageRow = (i32, String, String, String, String, String, String, String, String, Option<i32>);
+
+fn page_entry(row: PageRow) -> RosterEntry {
+    let (invitation_id, full_name, honorific, organization, category, gender, age_group, region, response, present) = row;
+    RosterEntry {
+        invitation_id,
+        search_key: fold(&format!("{full_name} {organization} {honorific}")),
+        full_name,
+        honorific,
+        organization,
+        category: ActorCategory::parse(&category).unwrap_or(ActorCategory::Other),
+        gender: Gender::parse(&gender).unwrap_or(Gender::Unspecified),
+        age_group: AgeGroup::parse(&age_group).unwrap_or(AgeGroup::Unspecified),
+        region,
+        response: Response::parse(&response).unwrap_or(Response::None),
+        present,
+    }
+}
+
+/// The whole list in the fewest bytes, for the page's script and its offline copy:
+/// `[invitation id, name, honorific, organization, category index, present]`, by name.
+#[derive(Debug, Serialize)]
+pub struct CompactGuest(pub i32, pub String, pub String, pub String, pub usize, pub u8);
+
+/// Two statements: the guests with the four columns shown, and who is in.
+pub async fn compact(db: &DatabaseConnection, event_id: i32) -> AppResult<Vec<CompactGuest>> {
+    let rows: Vec<(i32, String, String, String, String)> = invitation::Entity::find()
+        .select_only()
+        .column(invitation::Column::Id)
+        .column(actor::Column::FullName)
+        .column(actor::Column::Honorific)
+        .column(actor::Column::Organization)
+        .column(actor::Column::Category)
+        .join(JoinType::InnerJoin, invitation::Relation::Actor.def())
+        .filter(invitation::Column::EventId.eq(event_id))
+        .order_by_asc(actor::Column::FullName)
+        .order_by_asc(actor::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let present = super::present_guests(db, event_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, honorific, organization, category)| {
+            let category = ActorCategory::parse(&category).unwrap_or(ActorCategory::Other);
+            let index = ActorCategory::ALL.iter().position(|c| *c == category).unwrap_or(0);
+            CompactGuest(
+                id,
+                name,
+                honorific,
+                organization,
+                index,
+                u8::from(present.contains_key(&id)),
+            )
+        })
+        .collect())
+}
+
 /// Every guest of the event, by name.
 pub async fn roster(db: &DatabaseConnection, event_id: i32) -> AppResult<Vec<RosterEntry>> {
     let guests = invitation::Entity::find()
         .filter(invitation::Column::EventId.eq(event_id))
         .find_also_related(actor::Entity)
         .order_by_asc(actor::Column::FullName)
-        .order_by_asc(invitation::Column::Id)
+        .order_by_asc(actor::Column::Id)
         .all(db)
         .await?;
     let present = super::present_guests(db, event_id).await?;
