@@ -43,6 +43,7 @@ async fn main() -> anyhow::Result<()> {
         server: toguna::server::ServerSettings::default(),
         login: toguna::domain::login::Throttle::default(),
         inbound: Default::default(),
+        send_wait: std::time::Duration::from_millis(100),
     };
     let state = toguna::prepare(settings.clone()).await?;
     let db = &state.db;

@@ -29,6 +29,9 @@ pub struct Settings {
     /// The inbound mailbox (calendar replies): `TOGUNA_IMAP_URL`, `TOGUNA_IMAP_POLL_SECONDS`,
     /// `TOGUNA_REPLY_PLUS_ADDRESSING`.
     pub inbound: crate::mail::inbound::InboundSettings,
+    /// How long "Send invitations" waits for its background job before answering with the
+    /// job's progress (`TOGUNA_SEND_WAIT_MS`, 100 ms): small lists answer finished.
+    pub send_wait: std::time::Duration,
 }
 
 impl Settings {
@@ -71,6 +74,12 @@ impl Settings {
             server: server_from_env()?,
             login: login_from_env()?,
             inbound: inbound_from_env()?,
+            send_wait: match var("TOGUNA_SEND_WAIT_MS") {
+                Some(n) => std::time::Duration::from_millis(
+                    n.parse().context("TOGUNA_SEND_WAIT_MS must be a whole number")?,
+                ),
+                None => std::time::Duration::from_millis(100),
+            },
         })
     }
 

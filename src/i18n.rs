@@ -87,6 +87,7 @@ macro_rules! catalog_files {
                 include_str!(concat!("../locales/", $lang, "/security.toml")),
             ),
             ("inbound", include_str!(concat!("../locales/", $lang, "/inbound.toml"))),
+            ("jobs", include_str!(concat!("../locales/", $lang, "/jobs.toml"))),
         ]
     };
 }

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod jobs;
 pub mod mail;
 pub mod server;
 pub mod web;
@@ -150,6 +151,11 @@ pub async fn serve(
             );
             tokio::spawn(mail::inbound::run(db, secret, url, poll, stop_inbound.clone()))
         });
+    let stop_jobs = Arc::new(tokio::sync::Notify::new());
+    let job_runner = state.settings.run_worker.then(|| {
+        let every = state.settings.outbox.poll.max(Duration::from_millis(100));
+        tokio::spawn(jobs::resume_abandoned(state.clone(), every, stop_jobs.clone()))
+    });
     let limits = state.settings.server.clone();
     let served = server::run(listener, app(state), limits, shutdown).await;
     // The worker finishes the message in hand; unsent ones stay queued for the next start.
@@ -160,6 +166,10 @@ pub async fn serve(
     if let Some(inbound) = inbound {
         stop_inbound.notify_one();
         let _ = inbound.await;
+    }
+    if let Some(runner) = job_runner {
+        stop_jobs.notify_one();
+        let _ = runner.await;
     }
     served
 }

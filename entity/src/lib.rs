@@ -11,6 +11,7 @@ pub mod event;
 pub mod inbound_mailbox;
 pub mod inbound_message;
 pub mod invitation;
+pub mod job;
 pub mod login_attempt;
 pub mod outbox_message;
 pub mod outcome;

@@ -12,6 +12,7 @@ mod m20261129_000007_event_day;
 mod m20261129_000008_report_versions;
 mod m20261129_000009_version_participation;
 mod m20261201_000001_inbound_mail;
+mod m20261201_000004_jobs;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_report_versions::Migration),
             Box::new(m20261129_000009_version_participation::Migration),
             Box::new(m20261201_000001_inbound_mail::Migration),
+            Box::new(m20261201_000004_jobs::Migration),
         ]
     }
 }

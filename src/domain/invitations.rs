@@ -94,35 +94,68 @@ pub struct SendSummary {
     pub not_emailable: u64,
 }
 
-/// Queues an invitation for every guest with an email and consent who has not had one.
+/// Queues an invitation for every guest with an email and consent who has not had one, in the
+/// caller's task (the web and the API start a background job instead: see `jobs.rs`).
 pub async fn send_invitations(db: &DatabaseConnection, ctx: &MailContext, event_id: i32) -> AppResult<SendSummary> {
     let event = events::get(db, event_id).await?;
     if event.status != EventStatus::Scheduled {
         return Err(AppError::Conflict("invitations.not_scheduled".into()));
     }
+    let counts = crate::domain::jobs::send_counts(db, event_id).await?;
     let venue = venue_of(db, &event).await?;
+    let mut queued = 0;
+    loop {
+        let n = queue_pending_chunk(db, ctx, &event, venue.as_ref(), None).await?;
+        if n == 0 {
+            break;
+        }
+        queued += n;
+    }
+    Ok(SendSummary {
+        queued,
+        ..counts
+    })
+}
+
+/// Guests queued per write transaction: short enough that SQLite's single writer (answers,
+/// check-in marks) waits tens of milliseconds at most, long enough that commits are few.
+pub const CHUNK: u64 = 100;
+
+/// Queues invitations for up to `CHUNK` guests still waiting for one (email, consent, delivery
+/// pending), in one write transaction with the job's progress; returns how many. Called until it
+/// returns 0, so a crash between chunks loses nothing and queues nobody twice.
+pub(crate) async fn queue_pending_chunk(
+    db: &DatabaseConnection,
+    ctx: &MailContext,
+    event: &Event,
+    venue: Option<&Venue>,
+    job_id: Option<i32>,
+) -> AppResult<u64> {
     let txn = crate::db::begin_write(db).await?;
     let guests = invitation::Entity::find()
-        .filter(invitation::Column::EventId.eq(event_id))
+        .filter(invitation::Column::EventId.eq(event.id))
+        .filter(invitation::Column::Delivery.eq(Delivery::Pending.slug()))
         .find_also_related(actor::Entity)
+        .filter(actor::Column::Email.is_not_null())
+        .filter(actor::Column::ConsentContact.eq(true))
+        .order_by_asc(invitation::Column::Id)
+        .limit(CHUNK)
         .all(&txn)
         .await?;
-    let mut summary = SendSummary::default();
+    let mut queued = 0;
     for (inv, actor) in guests {
         let Some(actor) = actor.map(Actor::from) else { continue };
         if !actor.reachable_by_email() {
-            summary.not_emailable += 1;
             continue;
         }
-        if inv.delivery != Delivery::Pending.slug() {
-            summary.already_sent += 1;
-            continue;
-        }
-        queue_message(&txn, ctx, MailKind::Invitation, &event, venue.as_ref(), &inv, &actor).await?;
-        summary.queued += 1;
+        queue_message(&txn, ctx, MailKind::Invitation, event, venue, &inv, &actor).await?;
+        queued += 1;
+    }
+    if let Some(job_id) = job_id {
+        crate::domain::jobs::record_progress(&txn, job_id, queued).await?;
     }
     txn.commit().await?;
-    Ok(summary)
+    Ok(queued)
 }
 
 /// Queues the same kind of message again for one guest (after a failure, or on request).
@@ -153,7 +186,7 @@ pub async fn resend(db: &DatabaseConnection, ctx: &MailContext, event_id: i32, i
     Ok(())
 }
 
-async fn venue_of<C: ConnectionTrait>(db: &C, event: &Event) -> AppResult<Option<Venue>> {
+pub(crate) async fn venue_of<C: ConnectionTrait>(db: &C, event: &Event) -> AppResult<Option<Venue>> {
     Ok(match event.venue_id {
         Some(id) => Some(venues::get(db, id).await?),
         None => None,

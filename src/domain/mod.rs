@@ -10,6 +10,7 @@ pub mod events;
 pub mod guests;
 pub mod inbound_mail;
 pub mod invitations;
+pub mod jobs;
 pub mod login;
 pub mod paging;
 pub mod passwords;

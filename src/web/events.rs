@@ -206,6 +206,8 @@ struct ShowPage {
     guests: Paged<Guest>,
     warnings: Vec<Warning>,
     progress: crate::mail::outbox::Progress,
+    /// The latest send job, for the progress box while it runs (or when it failed).
+    job: Option<crate::domain::jobs::Job>,
     /// The server's last error per invitation whose message failed.
     failures: std::collections::HashMap<i32, String>,
     answers: std::collections::BTreeMap<String, u64>,
@@ -295,6 +297,7 @@ async fn show_event(
     .await?;
     let warnings = listing::warnings(&state.db, &event, page.lang).await?;
     let progress = crate::mail::outbox::progress(&state.db, id).await?;
+    let job = crate::domain::jobs::latest_send(&state.db, id).await?;
     let failures = invitations::failures(&state.db, id).await?;
     let answers = guests::answers(&state.db, id).await?;
     let regions = page.region_names();
@@ -307,6 +310,7 @@ async fn show_event(
         guests,
         warnings,
         progress,
+        job,
         failures,
         answers,
         categories: crate::domain::vocab::ActorCategory::ALL,
@@ -576,9 +580,9 @@ async fn send_invitations(
     jar: CookieJar,
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
-    let ctx = state.mail_context(Some(&user.user))?;
-    let jar = match invitations::send_invitations(&state.db, &ctx, id).await {
-        Ok(summary) if summary.queued == 0 => with_flash(jar, "info", "invitations.nothing_to_send"),
+    let jar = match crate::jobs::start_send(&state, id, &user.user).await {
+        Ok(job) if job.queued == 0 => with_flash(jar, "info", "invitations.nothing_to_send"),
+        Ok(job) if job.running() => with_flash(jar, "success", "jobs.started"),
         Ok(_) => with_flash(jar, "success", "invitations.queued"),
         Err(AppError::Conflict(key)) => with_flash(jar, "error", &key),
         Err(other) => return Err(other),
@@ -609,6 +613,8 @@ struct LiveCounts {
     #[serde(flatten)]
     progress: crate::mail::outbox::Progress,
     answers: std::collections::BTreeMap<String, u64>,
+    /// The latest send job: the progress box counts its queued invitations while it runs.
+    job: Option<crate::domain::jobs::Job>,
 }
 
 async fn sending_progress(
@@ -618,5 +624,6 @@ async fn sending_progress(
 ) -> AppResult<axum::Json<LiveCounts>> {
     let progress = crate::mail::outbox::progress(&state.db, id).await?;
     let answers = guests::answers(&state.db, id).await?;
-    Ok(axum::Json(LiveCounts { progress, answers }))
+    let job = crate::domain::jobs::latest_send(&state.db, id).await?;
+    Ok(axum::Json(LiveCounts { progress, answers, job }))
 }

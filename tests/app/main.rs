@@ -26,6 +26,7 @@ mod faults;
 mod import_scale;
 mod inbound;
 mod invitations;
+mod jobs;
 mod language;
 mod login;
 mod openapi;
