@@ -75,9 +75,9 @@ impl Settings {
             login: login_from_env()?,
             inbound: inbound_from_env()?,
             send_wait: match var("TOGUNA_SEND_WAIT_MS") {
-                Some(n) => std::time::Duration::from_millis(
-                    n.parse().context("TOGUNA_SEND_WAIT_MS must be a whole number")?,
-                ),
+                Some(n) => {
+                    std::time::Duration::from_millis(n.parse().context("TOGUNA_SEND_WAIT_MS must be a whole number")?)
+                }
                 None => std::time::Duration::from_millis(100),
             },
         })
@@ -121,6 +121,16 @@ fn outbox_from_env() -> anyhow::Result<crate::mail::outbox::OutboxSettings> {
     if let Some(n) = var("TOGUNA_MAIL_LEASE_SECONDS") {
         outbox.lease =
             std::time::Duration::from_secs_f64(n.parse().context("TOGUNA_MAIL_LEASE_SECONDS must be a number")?);
+    }
+    if let Some(rate) = var("TOGUNA_MAIL_RATE") {
+        outbox.rate = Some(
+            crate::mail::rate::Rate::parse(&rate)
+                .with_context(|| format!("TOGUNA_MAIL_RATE must read like 300/h (per s, m, h or d), not {rate:?}"))?,
+        );
+    }
+    if let Some(n) = var("TOGUNA_MAIL_THROTTLE_SECONDS") {
+        outbox.throttle_backoff =
+            std::time::Duration::from_secs_f64(n.parse().context("TOGUNA_MAIL_THROTTLE_SECONDS must be a number")?);
     }
     if let Some(n) = var("TOGUNA_WORKER_STALL_SECONDS") {
         outbox.stall_after =

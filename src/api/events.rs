@@ -181,4 +181,3 @@ async fn delete_invitation(
     state.wake_outbox();
     Ok(StatusCode::NO_CONTENT)
 }
-

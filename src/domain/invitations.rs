@@ -111,10 +111,7 @@ pub async fn send_invitations(db: &DatabaseConnection, ctx: &MailContext, event_
         }
         queued += n;
     }
-    Ok(SendSummary {
-        queued,
-        ..counts
-    })
+    Ok(SendSummary { queued, ..counts })
 }
 
 /// Guests queued per write transaction: short enough that SQLite's single writer (answers,

@@ -175,7 +175,10 @@ pub async fn latest_send(db: &DatabaseConnection, event_id: i32) -> AppResult<Op
 pub(crate) async fn record_progress<C: ConnectionTrait>(txn: &C, job_id: i32, queued: u64) -> AppResult<()> {
     let now = Utc::now();
     job::Entity::update_many()
-        .col_expr(job::Column::Done, sea_orm::sea_query::ExprTrait::add(Expr::col(job::Column::Done), queued as i32))
+        .col_expr(
+            job::Column::Done,
+            sea_orm::sea_query::ExprTrait::add(Expr::col(job::Column::Done), queued as i32),
+        )
         .col_expr(job::Column::LockedUntil, Expr::value(Some(now + lease())))
         .col_expr(job::Column::UpdatedAt, Expr::value(now))
         .filter(job::Column::Id.eq(job_id))
@@ -194,7 +197,10 @@ pub async fn run_send(db: &DatabaseConnection, ctx: &MailContext, job: &Job) -> 
     job::Entity::update_many()
         .col_expr(job::Column::Status, Expr::value(status))
         .col_expr(job::Column::Error, Expr::value(error))
-        .col_expr(job::Column::LockedUntil, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+        .col_expr(
+            job::Column::LockedUntil,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
         .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(job::Column::Id.eq(job.id))
         .exec(db)

@@ -5,6 +5,7 @@ pub mod health;
 pub mod inbound;
 pub mod outbox;
 pub mod qr;
+pub mod rate;
 pub mod smtp;
 pub mod supervisor;
 pub mod worker;

@@ -113,7 +113,10 @@ async fn sending_answers_at_once_with_a_job_that_queues_every_invitation_once() 
     // Sending again queues nothing: a finished job with nothing to do.
     let (status, _, again) = post_send(&app, &token, event_id).await;
     assert_eq!(status, StatusCode::ACCEPTED);
-    assert_eq!((again["queued"].as_u64(), again["already_sent"].as_u64()), (Some(0), Some(guests as u64)));
+    assert_eq!(
+        (again["queued"].as_u64(), again["already_sent"].as_u64()),
+        (Some(0), Some(guests as u64))
+    );
     assert_eq!(again["status"], "done");
     assert_eq!(outbox_rows(&app, event_id).await, guests as u64);
 }
@@ -159,7 +162,10 @@ async fn the_event_page_shows_the_queueing_progress_while_the_job_runs() {
     let page = app.get(&format!("/events/{event_id}")).await.text().await.unwrap();
     let progress = texts(&page, "#job-progress");
     assert_eq!(progress.len(), 1, "{page}");
-    assert!(progress[0].contains("Préparation des invitations en cours"), "{progress:?}");
+    assert!(
+        progress[0].contains("Préparation des invitations en cours"),
+        "{progress:?}"
+    );
     assert_eq!(texts(&page, "#job-done"), ["0"]);
     assert_eq!(texts(&page, "#job-total"), ["2"]);
     let live = app
