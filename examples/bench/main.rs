@@ -319,17 +319,20 @@ async fn scenario(o: &Options, label: &str, csv: &str, guests: usize) -> anyhow:
     while (received.count.load(std::sync::atomic::Ordering::SeqCst) as u64) < n && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let delivered_in = started.elapsed();
+    // The worker starts while the job still queues: its span is first to last message at the sink.
+    let delivered_in = received.take_span().max(1e-3);
+    let after_queueing = started.elapsed().as_secs_f64();
     run.phases
-        .push(("delivery".into(), delivered_in.as_secs_f64(), server.phase_peak()));
+        .push(("delivery (after queueing)".into(), after_queueing, server.phase_peak()));
     let messages = received.messages.lock().unwrap().clone();
     if n > 0 && !messages.is_empty() {
-        let bare = bare_loop(smtp_port, &messages, n as usize, 4).await?;
+        bare_loop(smtp_port, &messages, n as usize, 4).await?;
+        let bare = received.take_span().max(1e-3);
         run.notes.push(format!(
-            "delivery: {n} messages in {:.2} s ({:.0}/s) by the worker, 4 connections; bare lettre loop, same messages, same sink, 4 connections: {:.2} s ({:.0}/s); worker = {:.0} % of the bare loop",
-            delivered_in.as_secs_f64(), n as f64 / delivered_in.as_secs_f64(),
-            bare.as_secs_f64(), n as f64 / bare.as_secs_f64(),
-            100.0 * bare.as_secs_f64() / delivered_in.as_secs_f64()
+            "delivery: {n} messages in {delivered_in:.2} s ({:.0}/s) by the worker over 4 connections (first to last message at the sink); a bare lettre loop sending the same messages to the same sink over 4 connections: {bare:.2} s ({:.0}/s); the worker does {:.0} % of the bare loop",
+            n as f64 / delivered_in,
+            n as f64 / bare,
+            100.0 * bare / delivered_in
         ));
     }
     let answers: Vec<String> = messages.iter().filter_map(|m| rsvp_path(m)).collect();

@@ -11,6 +11,16 @@ pub struct Received {
     /// Keep the bytes of the first messages only (answer links for the load phase).
     pub keep: usize,
     pub count: std::sync::atomic::AtomicUsize,
+    /// When the first and the latest message arrived: the delivery span.
+    pub span: Mutex<Option<(std::time::Instant, std::time::Instant)>>,
+}
+
+impl Received {
+    /// Seconds from the first to the latest message, and forgets them (for the next measure).
+    pub fn take_span(&self) -> f64 {
+        let span = self.span.lock().unwrap().take();
+        span.map(|(a, b)| (b - a).as_secs_f64()).unwrap_or(0.0)
+    }
 }
 
 /// Starts the sink on a free port; returns its port and what it received.
@@ -43,6 +53,11 @@ async fn session(stream: tokio::net::TcpStream, received: &Received) -> anyhow::
         if lines.read_until(b'\n', &mut line).await? == 0 {
             return Ok(());
         }
+        // lettre writes a message and its final "." apart; without an immediate ACK, Nagle on its
+        // side and delayed ACK on ours add 40 ms per message (the test suite's server does the same).
+        if lines.buffer().is_empty() {
+            write.as_ref().set_quickack(true)?;
+        }
         let upper = String::from_utf8_lossy(&line).to_ascii_uppercase();
         if upper.starts_with("EHLO") {
             write
@@ -56,10 +71,18 @@ async fn session(stream: tokio::net::TcpStream, received: &Received) -> anyhow::
                 if lines.read_until(b'\n', &mut line).await? == 0 {
                     return Ok(());
                 }
+                if lines.buffer().is_empty() {
+                    write.as_ref().set_quickack(true)?;
+                }
                 if line == b".\r\n" || line == b".\n" {
                     break;
                 }
                 body.extend_from_slice(&line);
+            }
+            let now = std::time::Instant::now();
+            {
+                let mut span = received.span.lock().unwrap();
+                *span = Some((span.map(|(a, _)| a).unwrap_or(now), now));
             }
             let n = received.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             if n < received.keep {
