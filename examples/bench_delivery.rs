@@ -45,6 +45,7 @@ async fn main() -> anyhow::Result<()> {
         inbound: Default::default(),
         retention: Default::default(),
         sms: Default::default(),
+        send_wait: std::time::Duration::from_millis(100),
     };
     let state = toguna::prepare(settings.clone()).await?;
     let db = &state.db;

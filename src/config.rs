@@ -33,6 +33,9 @@ pub struct Settings {
     pub retention: crate::domain::retention::RetentionSettings,
     /// `TOGUNA_SMS_URL`, `TOGUNA_SMS_SECRET`, `TOGUNA_SMS_QUIET`.
     pub sms: crate::sms::SmsSettings,
+    /// How long "Send invitations" waits for its background job before answering with the
+    /// job's progress (`TOGUNA_SEND_WAIT_MS`, 100 ms): small lists answer finished.
+    pub send_wait: std::time::Duration,
 }
 
 impl Settings {
@@ -81,6 +84,12 @@ impl Settings {
                 var("TOGUNA_SMS_SECRET"),
                 var("TOGUNA_SMS_QUIET"),
             )?,
+            send_wait: match var("TOGUNA_SEND_WAIT_MS") {
+                Some(n) => {
+                    std::time::Duration::from_millis(n.parse().context("TOGUNA_SEND_WAIT_MS must be a whole number")?)
+                }
+                None => std::time::Duration::from_millis(100),
+            },
         })
     }
 
@@ -122,6 +131,16 @@ fn outbox_from_env() -> anyhow::Result<crate::mail::outbox::OutboxSettings> {
     if let Some(n) = var("TOGUNA_MAIL_LEASE_SECONDS") {
         outbox.lease =
             std::time::Duration::from_secs_f64(n.parse().context("TOGUNA_MAIL_LEASE_SECONDS must be a number")?);
+    }
+    if let Some(rate) = var("TOGUNA_MAIL_RATE") {
+        outbox.rate = Some(
+            crate::mail::rate::Rate::parse(&rate)
+                .with_context(|| format!("TOGUNA_MAIL_RATE must read like 300/h (per s, m, h or d), not {rate:?}"))?,
+        );
+    }
+    if let Some(n) = var("TOGUNA_MAIL_THROTTLE_SECONDS") {
+        outbox.throttle_backoff =
+            std::time::Duration::from_secs_f64(n.parse().context("TOGUNA_MAIL_THROTTLE_SECONDS must be a number")?);
     }
     if let Some(n) = var("TOGUNA_WORKER_STALL_SECONDS") {
         outbox.stall_after =

@@ -114,6 +114,7 @@ macro_rules! catalog_files {
                 "usability",
                 include_str!(concat!("../locales/", $lang, "/usability.toml")),
             ),
+            ("jobs", include_str!(concat!("../locales/", $lang, "/jobs.toml"))),
         ]
     };
 }

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod log_mask;
+pub mod jobs;
 pub mod mail;
 pub mod retention_job;
 pub mod server;
@@ -185,6 +186,11 @@ pub async fn serve(
             );
             tokio::spawn(worker.run(stop_sms.clone()))
         });
+    let stop_jobs = Arc::new(tokio::sync::Notify::new());
+    let job_runner = state.settings.run_worker.then(|| {
+        let every = state.settings.outbox.poll.max(Duration::from_millis(100));
+        tokio::spawn(jobs::resume_abandoned(state.clone(), every, stop_jobs.clone()))
+    });
     let limits = state.settings.server.clone();
     let served = server::run(listener, app(state), limits, shutdown).await;
     // The worker finishes the message in hand; unsent ones stay queued for the next start.
@@ -203,6 +209,10 @@ pub async fn serve(
     if let Some(sms) = sms {
         stop_sms.notify_one();
         let _ = sms.await;
+    }
+    if let Some(runner) = job_runner {
+        stop_jobs.notify_one();
+        let _ = runner.await;
     }
     served
 }

@@ -15,6 +15,7 @@ pub mod event_sms;
 pub mod inbound_mailbox;
 pub mod inbound_message;
 pub mod invitation;
+pub mod job;
 pub mod login_attempt;
 pub mod outbox_message;
 pub mod outcome;

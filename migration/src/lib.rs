@@ -18,6 +18,7 @@ mod m20261201_000006_audit;
 mod m20261201_000003_sms;
 mod m20261201_000009_organizer_phone;
 mod m20261201_000005_checkin_roster;
+mod m20261201_000004_jobs;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_sms::Migration),
             Box::new(m20261201_000009_organizer_phone::Migration),
             Box::new(m20261201_000005_checkin_roster::Migration),
+            Box::new(m20261201_000004_jobs::Migration),
         ]
     }
 }

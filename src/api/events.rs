@@ -13,7 +13,7 @@ use crate::api::{ApiJson, ErrorEnvelope};
 use crate::domain::events::listing::{self, EventFilter, Warning};
 use crate::domain::events::{self, Event, EventInput, EventPatch};
 use crate::domain::guests::{self, AddGuests, AddSummary, Guest, GuestStats};
-use crate::domain::invitations::{self, SendSummary};
+use crate::domain::invitations;
 use crate::domain::paging::{PageQuery, Paged};
 use crate::domain::vocab::EventStatus;
 use crate::error::{AppResult, FieldErrors};
@@ -30,7 +30,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_invitations, add_invitations))
         .routes(routes!(delete_invitation))
         .routes(routes!(refresh_invitation))
-        .routes(routes!(send_invitations))
 }
 
 /// An event with what the organizer should know about it.
@@ -208,20 +207,4 @@ async fn refresh_invitation(
     Path((id, inv)): Path<(i32, i32)>,
 ) -> AppResult<Json<Guest>> {
     Ok(Json(guests::refresh(&state.db, id, inv).await?))
-}
-
-/// Queue an invitation (iMIP REQUEST) for every guest with an email address and consent who has
-/// not had one; delivery goes on in the background (see `delivery` on each invitation).
-#[utoipa::path(post, path = "/api/v1/events/{id}/invitations/send", tag = "invitations", params(("id" = i32, Path)),
-    responses((status = 202, body = SendSummary), (status = 409, body = ErrorEnvelope)))]
-async fn send_invitations(
-    State(state): State<AppState>,
-    who: crate::domain::audit::Who,
-    user: Require<Organizer>,
-    Path(id): Path<i32>,
-) -> AppResult<(StatusCode, Json<SendSummary>)> {
-    let ctx = state.mail_context(Some(&user.user))?;
-    let summary = invitations::send_invitations(&state.db, &ctx, id, &who).await?;
-    state.wake_outbox();
-    Ok((StatusCode::ACCEPTED, Json(summary)))
 }

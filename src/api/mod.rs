@@ -8,6 +8,7 @@ mod debates;
 mod errors_doc;
 mod events;
 mod extract;
+mod jobs;
 mod json;
 mod rejections;
 mod reports;
@@ -71,6 +72,7 @@ pub fn router() -> Router<AppState> {
         .merge(venues::router())
         .merge(actors::router())
         .merge(events::router())
+        .merge(jobs::router())
         .merge(attendance::router())
         .merge(attendance_stats::router())
         .merge(debates::router())

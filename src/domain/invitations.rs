@@ -99,7 +99,8 @@ pub struct SendSummary {
     pub not_emailable: u64,
 }
 
-/// Queues an invitation for every guest with an email and consent who has not had one.
+/// Queues an invitation for every guest reachable on their channel who has not had one, in the
+/// caller's task (the web and the API start a background job instead: see `jobs.rs`).
 pub async fn send_invitations(
     db: &DatabaseConnection,
     ctx: &MailContext,
@@ -110,35 +111,98 @@ pub async fn send_invitations(
     if event.status != EventStatus::Scheduled {
         return Err(AppError::Conflict("invitations.not_scheduled".into()));
     }
+    let counts = crate::domain::jobs::send_counts(db, event_id).await?;
     let venue = venue_of(db, &event).await?;
-    let txn = crate::db::begin_write(db).await?;
-    let guests = invitation::Entity::find()
-        .filter(invitation::Column::EventId.eq(event_id))
-        .find_also_related(actor::Entity)
-        .all(&txn)
-        .await?;
-    let mut summary = SendSummary::default();
-    for (inv, actor) in guests {
-        let Some(actor) = actor.map(Actor::from) else { continue };
-        if !crate::domain::sms::reachable(&inv, &actor) {
-            summary.not_emailable += 1;
-            continue;
+    let mut queued = 0;
+    loop {
+        let n = queue_pending_chunk(db, ctx, &event, venue.as_ref(), None).await?;
+        if n == 0 {
+            break;
         }
-        if inv.delivery != Delivery::Pending.slug() {
-            summary.already_sent += 1;
-            continue;
-        }
-        queue_message(&txn, ctx, MailKind::Invitation, &event, venue.as_ref(), &inv, &actor).await?;
-        summary.queued += 1;
+        queued += n;
     }
-    // One entry per click on "send", with its counts; each guest's delivery shows on the guest list.
+    let summary = SendSummary { queued, ..counts };
+    record_send(db, who, event_id, &summary).await?;
+    Ok(summary)
+}
+
+/// One audit entry per click on "send", with its counts; each guest's delivery shows on the guest list.
+pub(crate) async fn record_send(
+    db: &impl sea_orm::ConnectionTrait,
+    who: &Who,
+    event_id: i32,
+    summary: &SendSummary,
+) -> AppResult<()> {
     let changes = Changes::new()
         .note("queued", summary.queued)
         .note("already_sent", summary.already_sent)
         .note("not_emailable", summary.not_emailable);
-    audit::record(&txn, who, "event", event_id, "invitations_send", changes).await?;
+    audit::record(db, who, "event", event_id, "invitations_send", changes).await
+}
+
+/// The guests `sms::reachable` accepts, as SQL: consent, and a working email address or, on the
+/// SMS channel, a phone number. The send job's chunks and counts use it, so they agree.
+pub(crate) fn sendable() -> sea_orm::Condition {
+    let sms = crate::domain::vocab::Channel::Sms.slug();
+    sea_orm::Condition::all().add(actor::Column::ConsentContact.eq(true)).add(
+        sea_orm::Condition::any()
+            .add(
+                sea_orm::Condition::all()
+                    .add(invitation::Column::Channel.eq(sms))
+                    .add(actor::Column::Phone.is_not_null())
+                    .add(actor::Column::Phone.ne("")),
+            )
+            .add(
+                sea_orm::Condition::all()
+                    .add(invitation::Column::Channel.ne(sms))
+                    .add(actor::Column::Email.is_not_null())
+                    .add(actor::Column::EmailFailedAt.is_null()),
+            ),
+    )
+}
+
+/// The same rule as [`sendable`], as a SQL fragment over `invitations i JOIN actors a`.
+pub(crate) const SENDABLE_SQL: &str = "(a.consent_contact AND ((i.channel = 'sms' AND a.phone IS NOT NULL AND a.phone <> '') \
+     OR (i.channel <> 'sms' AND a.email IS NOT NULL AND a.email_failed_at IS NULL)))";
+
+/// Guests queued per write transaction: short enough that SQLite's single writer (answers,
+/// check-in marks) waits tens of milliseconds at most, long enough that commits are few.
+pub const CHUNK: u64 = 100;
+
+/// Queues invitations for up to `CHUNK` guests still waiting for one (email, consent, delivery
+/// pending), in one write transaction with the job's progress; returns how many. Called until it
+/// returns 0, so a crash between chunks loses nothing and queues nobody twice.
+pub(crate) async fn queue_pending_chunk(
+    db: &DatabaseConnection,
+    ctx: &MailContext,
+    event: &Event,
+    venue: Option<&Venue>,
+    job_id: Option<i32>,
+) -> AppResult<u64> {
+    let txn = crate::db::begin_write(db).await?;
+    let guests = invitation::Entity::find()
+        .filter(invitation::Column::EventId.eq(event.id))
+        .filter(invitation::Column::Delivery.eq(Delivery::Pending.slug()))
+        .find_also_related(actor::Entity)
+        .filter(sendable())
+        .order_by_asc(invitation::Column::Id)
+        .limit(CHUNK)
+        .all(&txn)
+        .await?;
+    let mut queued = 0;
+    for (inv, actor) in guests {
+        let Some(actor) = actor.map(Actor::from) else { continue };
+        if !crate::domain::sms::reachable(&inv, &actor) {
+            continue;
+        }
+        queue_message(&txn, ctx, MailKind::Invitation, event, venue, &inv, &actor).await?;
+        queued += 1;
+    }
+    if let Some(job_id) = job_id {
+        crate::domain::jobs::record_progress(&txn, job_id, queued).await?;
+    }
     txn.commit().await?;
-    Ok(summary)
+    Ok(queued)
 }
 
 /// Queues the same kind of message again for one guest (after a failure, or on request).
@@ -179,7 +243,7 @@ pub async fn resend(
     Ok(())
 }
 
-async fn venue_of<C: ConnectionTrait>(db: &C, event: &Event) -> AppResult<Option<Venue>> {
+pub(crate) async fn venue_of<C: ConnectionTrait>(db: &C, event: &Event) -> AppResult<Option<Venue>> {
     Ok(match event.venue_id {
         Some(id) => Some(venues::get(db, id).await?),
         None => None,

@@ -14,6 +14,7 @@ pub mod guest_list;
 pub mod guests;
 pub mod inbound_mail;
 pub mod invitations;
+pub mod jobs;
 pub mod login;
 pub mod organizers;
 pub mod paging;

@@ -6,6 +6,7 @@ pub mod inbound;
 pub mod outbox;
 pub mod preview;
 pub mod qr;
+pub mod rate;
 pub mod smtp;
 pub mod supervisor;
 pub mod worker;

@@ -41,6 +41,10 @@ pub struct OutboxSettings {
     /// A message due for longer than this is overdue; overdue messages and no finished cycle
     /// for as long make `/healthz` report the worker stalled.
     pub stall_after: Duration,
+    /// The SMTP server's limit (`TOGUNA_MAIL_RATE`, e.g. `300/h`), shared by every lane.
+    pub rate: Option<crate::mail::rate::Rate>,
+    /// The first pause of the whole worker after a 421/451 answer, doubling up to `max_backoff`.
+    pub throttle_backoff: Duration,
     /// Fault injection for the tests: a delivery to this address panics. The field exists only
     /// in debug builds and is read from no setting, so a release deployment cannot be made to panic.
     #[cfg(debug_assertions)]
@@ -58,6 +62,8 @@ impl Default for OutboxSettings {
             reminder_days: 2,
             reminder_check: Duration::from_secs(60),
             stall_after: Duration::from_secs(300),
+            rate: None,
+            throttle_backoff: Duration::from_secs(30),
             #[cfg(debug_assertions)]
             panic_for_recipient: None,
         }
@@ -170,6 +176,28 @@ pub(crate) async fn record(
             .await?;
     }
     Ok(outcome)
+}
+
+/// Hands a claimed message back unsent and without spending its attempt: the server asked the
+/// whole worker to slow down (421/451), or the rate leaves no turn before the lease runs out.
+pub(crate) async fn release(db: &DatabaseConnection, id: i32, until: DateTime<Utc>, reason: &str) -> AppResult<()> {
+    outbox_message::Entity::update_many()
+        .col_expr(outbox_message::Column::Status, Expr::value("pending"))
+        .col_expr(
+            outbox_message::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            outbox_message::Column::Attempts,
+            sea_orm::sea_query::ExprTrait::sub(Expr::col(outbox_message::Column::Attempts), 1),
+        )
+        .col_expr(outbox_message::Column::NextAttemptAt, Expr::value(until))
+        .col_expr(outbox_message::Column::LastError, Expr::value(reason))
+        .filter(outbox_message::Column::Id.eq(id))
+        .filter(outbox_message::Column::Status.eq("sending"))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Exponential backoff with ±20 % jitter, so retries after an outage do not all arrive at once.

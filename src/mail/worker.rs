@@ -12,7 +12,8 @@ use tracing::Instrument;
 
 use crate::error::AppResult;
 use crate::mail::health::WorkerHealth;
-use crate::mail::outbox::{Claimed, OutboxSettings, Outcome, claim, file_name, record};
+use crate::mail::outbox::{Claimed, OutboxSettings, Outcome, claim, file_name, record, release};
+use crate::mail::rate::{Throttle, is_throttle};
 use crate::mail::{Connection, Mailer, SendError};
 
 /// What one batch did.
@@ -38,6 +39,8 @@ pub struct Worker {
     sender: Option<lettre::Address>,
     slots: Vec<Option<Connection>>,
     health: Arc<WorkerHealth>,
+    /// The server's pace, shared by the lanes: the rate and the backoff after 421/451.
+    throttle: Throttle,
 }
 
 impl Worker {
@@ -48,7 +51,9 @@ impl Worker {
         sender: Option<lettre::Address>,
     ) -> Self {
         let slots = (0..settings.concurrency.max(1)).map(|_| None).collect();
+        let throttle = Throttle::new(settings.rate, settings.throttle_backoff, settings.max_backoff);
         Worker {
+            throttle,
             db,
             mailer,
             settings,
@@ -79,10 +84,11 @@ impl Worker {
         let sender = self.sender.as_ref();
         let settings = &self.settings;
         let health = &self.health;
+        let throttle = &self.throttle;
         let lanes = self
             .slots
             .iter_mut()
-            .map(|slot| AssertUnwindSafe(lane(db, mailer, settings, sender, health, slot)).catch_unwind());
+            .map(|slot| AssertUnwindSafe(lane(db, mailer, settings, sender, health, throttle, slot)).catch_unwind());
         let results = futures_util::future::join_all(lanes).await;
         let mut total = BatchReport::default();
         let mut claims_failed = 0;
@@ -164,11 +170,26 @@ async fn lane(
     settings: &OutboxSettings,
     sender: Option<&lettre::Address>,
     health: &WorkerHealth,
+    throttle: &Throttle,
     slot: &mut Option<Connection>,
 ) -> AppResult<BatchReport> {
     const PER_LANE: usize = 8;
     let mut report = BatchReport::default();
-    for message in claim(db, PER_LANE, settings.lease).await? {
+    // Under a rate a lane waits its turn between messages: one claim each keeps the wait short.
+    let per_lane = if settings.rate.is_some() { 1 } else { PER_LANE };
+    let claimed_at = std::time::Instant::now();
+    let mut claimed = claim(db, per_lane, settings.lease).await?.into_iter();
+    while let Some(message) = claimed.next() {
+        // A turn that would come after half the lease hands the claims back rather than let
+        // the lease run out under them (another lane would then send them a second time).
+        if claimed_at.elapsed() + throttle.wait() > settings.lease / 2 {
+            let until = chrono::Utc::now() + chrono::Duration::from_std(throttle.wait()).unwrap_or_default();
+            for message in std::iter::once(message).chain(claimed.by_ref()) {
+                release(db, message.id, until, "").await?;
+            }
+            break;
+        }
+        throttle.acquire().await;
         let outcome = match AssertUnwindSafe(send_one(mailer, settings, sender, slot, &message))
             .catch_unwind()
             .await
@@ -183,6 +204,23 @@ async fn lane(
                 Err(SendError::transient(format!("the delivery panicked: {text}")))
             }
         };
+        match &outcome {
+            Err(err) if is_throttle(&err.text) => {
+                // "Slow down" is about the server, not this message: the whole worker pauses and
+                // the lane's claims go back unsent, none of them charged an attempt.
+                let pause = throttle.slow_down();
+                tracing::warn!(id = message.id, pause_ms = pause.as_millis() as u64, error = %err.text, "the mail server asks to slow down");
+                let until = chrono::Utc::now() + chrono::Duration::from_std(pause).unwrap_or_default();
+                release(db, message.id, until, &err.text).await?;
+                for rest in claimed.by_ref() {
+                    release(db, rest.id, until, "").await?;
+                }
+                report.retrying += 1;
+                break;
+            }
+            Ok(()) => throttle.went_through(),
+            Err(_) => {}
+        }
         match record(db, settings, &message, outcome).await {
             Ok(Outcome::Sent) => report.sent += 1,
             Ok(Outcome::Retrying) => report.retrying += 1,

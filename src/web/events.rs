@@ -217,6 +217,8 @@ struct ShowPage {
     guests: Paged<Guest>,
     warnings: Vec<Warning>,
     progress: crate::mail::outbox::Progress,
+    /// The latest send job, for the progress box while it runs (or when it failed).
+    job: Option<crate::domain::jobs::Job>,
     /// The server's last error per invitation whose message failed.
     failures: std::collections::HashMap<i32, String>,
     answers: std::collections::BTreeMap<String, u64>,
@@ -334,6 +336,7 @@ async fn show_event(
     .await?;
     let warnings = listing::warnings(&state.db, &event, page.lang).await?;
     let progress = crate::mail::outbox::progress(&state.db, id).await?;
+    let job = crate::domain::jobs::latest_send(&state.db, id).await?;
     let failures = invitations::failures(&state.db, id).await?;
     let answers = guests::answers(&state.db, id).await?;
     let regions = page.region_names();
@@ -346,6 +349,7 @@ async fn show_event(
         guests,
         warnings,
         progress,
+        job,
         failures,
         answers,
         categories: crate::domain::vocab::ActorCategory::ALL,
@@ -642,9 +646,9 @@ async fn send_invitations(
     if !confirmed.given() {
         return confirm::send_invitations(&state, page, id, true).await;
     }
-    let ctx = state.mail_context(Some(&user.user))?;
-    let jar = match invitations::send_invitations(&state.db, &ctx, id, &who).await {
-        Ok(summary) if summary.queued == 0 => with_flash(jar, "info", "invitations.nothing_to_send"),
+    let jar = match crate::jobs::start_send(&state, id, &user.user, &who).await {
+        Ok(job) if job.queued == 0 => with_flash(jar, "info", "invitations.nothing_to_send"),
+        Ok(job) if job.running() => with_flash(jar, "success", "jobs.started"),
         Ok(_) => with_flash(jar, "success", "invitations.queued"),
         Err(AppError::Conflict(key)) => with_flash(jar, "error", &key),
         Err(other) => return Err(other),
@@ -676,6 +680,8 @@ struct LiveCounts {
     #[serde(flatten)]
     progress: crate::mail::outbox::Progress,
     answers: std::collections::BTreeMap<String, u64>,
+    /// The latest send job: the progress box counts its queued invitations while it runs.
+    job: Option<crate::domain::jobs::Job>,
 }
 
 async fn sending_progress(
@@ -685,5 +691,6 @@ async fn sending_progress(
 ) -> AppResult<axum::Json<LiveCounts>> {
     let progress = crate::mail::outbox::progress(&state.db, id).await?;
     let answers = guests::answers(&state.db, id).await?;
-    Ok(axum::Json(LiveCounts { progress, answers }))
+    let job = crate::domain::jobs::latest_send(&state.db, id).await?;
+    Ok(axum::Json(LiveCounts { progress, answers, job }))
 }

@@ -88,6 +88,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
             quiet: toguna::sms::quiet::QuietHours { span: None },
             ..Default::default()
         },
+        // Stories see a finished send, as before sending became a job; `jobs.rs` sets it to 0.
+        send_wait: std::time::Duration::from_secs(20),
     };
     let mut settings = settings;
     configure(&mut settings);

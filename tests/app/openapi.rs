@@ -31,6 +31,7 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("delete", "/api/v1/events/{id}/invitations/{inv}"),
     ("post", "/api/v1/events/{id}/invitations/{inv}/refresh"),
     ("post", "/api/v1/events/{id}/invitations/send"),
+    ("get", "/api/v1/events/{id}/jobs/{job}"),
     // attendance (check-in)
     ("get", "/api/v1/events/{id}/attendance"),
     ("post", "/api/v1/events/{id}/attendance"),
@@ -100,6 +101,7 @@ async fn every_api_route_is_in_the_openapi_document_and_answers() {
         let concrete = path
             .replace("{id}", "1")
             .replace("{inv}", "1")
+            .replace("{job}", "1")
             .replace("{note}", "1")
             .replace("{outcome}", "1")
             .replace("{section}", "1")

@@ -26,6 +26,8 @@ pub struct ReceivedMail {
 struct Mailbox {
     received: watch::Sender<Vec<ReceivedMail>>,
     rejected: Mutex<HashSet<String>>,
+    /// How many more RCPT TO get `451 4.7.1` ("slow down"), as a rate-limiting provider answers.
+    throttled: Mutex<usize>,
 }
 
 /// A listening run of the server, between `start`/`restart` and `stop`.
@@ -48,6 +50,7 @@ impl SmtpServer {
         let mailbox = Arc::new(Mailbox {
             received: watch::Sender::new(Vec::new()),
             rejected: Mutex::default(),
+            throttled: Mutex::default(),
         });
         let mut server = SmtpServer {
             port,
@@ -89,6 +92,11 @@ impl SmtpServer {
     pub fn reject_recipient(&self, address: &str) {
         let mut rejected = self.mailbox.rejected.lock().unwrap();
         rejected.insert(address.to_ascii_lowercase());
+    }
+
+    /// The next `n` RCPT TO are answered `451 4.7.1 rate limited, slow down`.
+    pub fn throttle_next(&self, n: usize) {
+        *self.mailbox.throttled.lock().unwrap() = n;
     }
 
     /// Closes the listening socket and every open connection, as a mail server going down does.
@@ -190,6 +198,13 @@ impl Recorder {
 
 impl Handler for Recorder {
     fn rcpt(&mut self, to: &str) -> Response {
+        {
+            let mut throttled = self.mailbox.throttled.lock().unwrap();
+            if *throttled > 0 {
+                *throttled -= 1;
+                return Response::custom(451, "4.7.1 rate limited, slow down".into());
+            }
+        }
         let rejected = self.mailbox.rejected.lock().unwrap();
         if rejected.contains(&to.to_ascii_lowercase()) {
             Response::custom(550, "5.1.1 mailbox unavailable".into())
