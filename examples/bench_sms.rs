@@ -79,6 +79,9 @@ fn segment_table() {
         status: EventStatus::Scheduled,
         uid: String::new(),
         sequence: 0,
+        moved_sequence: 0,
+        moved_from_starts_at: None,
+        moved_from_place: String::new(),
         created_at: chrono::Utc::now(),
         updated_at: chrono::Utc::now(),
     };
@@ -226,6 +229,8 @@ async fn main() -> anyhow::Result<()> {
             Some(SECRET.into()),
             Some("off".into()),
         )?,
+        retention: Default::default(),
+        send_wait: Duration::from_secs(60),
     };
     let state = toguna::prepare(settings.clone()).await?;
     let db = state.db.clone();
@@ -241,7 +246,8 @@ async fn main() -> anyhow::Result<()> {
             "Invité {i},civil_society,male,Kayes,+2237{i:07},yes,{language}\n"
         ));
     }
-    csv_io::import(&db, &Default::default(), &csv, true).await?;
+    let who = toguna::domain::audit::Who::system("bench");
+    csv_io::import(&db, &Default::default(), &csv, true, &who, csv_io::OnExisting::Skip).await?;
     let input = EventInput {
         kind: "dissemination_workshop".into(),
         title: "Restitution à Kayes".into(),
@@ -250,8 +256,8 @@ async fn main() -> anyhow::Result<()> {
         ..Default::default()
     };
     let ctx = MailContext::new(&settings, Some(("Awa Coulibaly", "awa@example.org")))?;
-    let event = events::create(&db, &input, FieldErrors::new()).await?;
-    events::change_status(&db, &ctx, event.id, EventStatus::Scheduled).await?;
+    let event = events::create(&db, &input, FieldErrors::new(), &who).await?;
+    events::change_status(&db, &ctx, event.id, EventStatus::Scheduled, &who).await?;
     toguna::domain::sms::save_event_settings(
         &db,
         event.id,
@@ -268,11 +274,12 @@ async fn main() -> anyhow::Result<()> {
             actor_ids: Vec::new(),
             filter: Some(Default::default()),
         },
+        &who,
     )
     .await?;
 
     let started = Instant::now();
-    let summary = invitations::send_invitations(&db, &ctx, event.id).await?;
+    let summary = invitations::send_invitations(&db, &ctx, event.id, &who).await?;
     println!(
         "queued {} SMS in {:.2} s",
         summary.queued,

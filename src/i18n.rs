@@ -110,6 +110,7 @@ macro_rules! catalog_files {
             (
                 "usability2",
                 include_str!(concat!("../locales/", $lang, "/usability2.toml")),
+            ),
             (
                 "usability",
                 include_str!(concat!("../locales/", $lang, "/usability.toml")),

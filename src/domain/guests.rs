@@ -300,5 +300,5 @@ pub async fn refresh(db: &DatabaseConnection, event_id: i32, invitation_id: i32)
     model.region = sea_orm::Set(a.region.clone());
     let inv = sea_orm::ActiveModelTrait::update(model, &txn).await?;
     txn.commit().await?;
-    Ok(guest(inv, Some(a)))
+    Ok(guest(&event, inv, Some(a)))
 }

@@ -103,13 +103,6 @@ fn plural_key(lang: crate::i18n::Lang, n: i64, key: &str) -> String {
     format!("{key}_{}", if one { "one" } else { "other" })
 }
 
-impl CheckinPage {
-    /// The head count as a plural rule takes it.
-    fn present_count(&self) -> usize {
-        usize::try_from(self.present).unwrap_or_default()
-    }
-}
-
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct SearchQuery {
