@@ -294,8 +294,8 @@ pub async fn update(
     let txn = crate::db::begin_write(db).await?;
     valid.apply(existing.into()).update(&txn).await?;
     if scheduled && significant {
-        let old_venue = venue_of_model(&txn, before.venue_id).await?;
-        let new_venue = venue_of_model(&txn, venue_id).await?;
+        let old_venue = moves::venue_of(&txn, before.venue_id).await?;
+        let new_venue = moves::venue_of(&txn, venue_id).await?;
         if moves::asks_again(&before, starts_at, ends_at, old_venue.as_ref(), new_venue.as_ref()) {
             // The update below raises the SEQUENCE by one: that is the one answers must reach.
             let old_place = calendar_entry::location(old_venue.as_ref());
@@ -411,14 +411,4 @@ pub async fn change_status(
     audit::record(&txn, who, "event", id, "status", changes).await?;
     txn.commit().await?;
     Ok(changed.into())
-}
-
-async fn venue_of_model<C: sea_orm::ConnectionTrait>(
-    db: &C,
-    id: Option<i32>,
-) -> AppResult<Option<crate::domain::venues::Venue>> {
-    Ok(match id {
-        Some(id) => Some(crate::domain::venues::get(db, id).await?),
-        None => None,
-    })
 }

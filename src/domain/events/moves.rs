@@ -77,3 +77,11 @@ pub fn reply_era(event: &Event, sequence: i32, stored: Response, answered_sequen
         ReplyEra::Earlier
     }
 }
+
+/// The venue of an event before or after an edit, for comparing towns.
+pub(super) async fn venue_of<C: sea_orm::ConnectionTrait>(db: &C, id: Option<i32>) -> AppResult<Option<Venue>> {
+    Ok(match id {
+        Some(id) => Some(crate::domain::venues::get(db, id).await?),
+        None => None,
+    })
+}
