@@ -60,6 +60,7 @@ async fn main() -> anyhow::Result<()> {
         &(lines.join("\n") + "\n"),
         true,
         &toguna::domain::audit::Who::system("bench"),
+        csv_io::OnExisting::Skip,
     )
     .await?;
     let organizer = users::create(

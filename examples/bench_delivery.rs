@@ -62,6 +62,7 @@ async fn main() -> anyhow::Result<()> {
         &csv,
         true,
         &toguna::domain::audit::Who::system("bench"),
+        csv_io::OnExisting::Skip,
     )
     .await?;
     let input = EventInput {

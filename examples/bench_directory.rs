@@ -53,6 +53,7 @@ async fn main() -> anyhow::Result<()> {
             &csv,
             true,
             &toguna::domain::audit::Who::system("bench"),
+            csv_io::OnExisting::Skip,
         )
         .await?;
         imports.push(started.elapsed());

@@ -13,12 +13,12 @@ mod m20261129_000008_report_versions;
 mod m20261129_000009_version_participation;
 mod m20261201_000001_inbound_mail;
 mod m20261201_000002_reconfirm_and_bounces;
-mod m20261201_000007_frozen_figures;
-mod m20261201_000006_audit;
 mod m20261201_000003_sms;
-mod m20261201_000009_organizer_phone;
-mod m20261201_000005_checkin_roster;
 mod m20261201_000004_jobs;
+mod m20261201_000005_checkin_roster;
+mod m20261201_000006_audit;
+mod m20261201_000007_frozen_figures;
+mod m20261201_000009_organizer_phone;
 
 pub struct Migrator;
 

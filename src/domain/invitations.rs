@@ -144,21 +144,23 @@ pub(crate) async fn record_send(
 /// SMS channel, a phone number. The send job's chunks and counts use it, so they agree.
 pub(crate) fn sendable() -> sea_orm::Condition {
     let sms = crate::domain::vocab::Channel::Sms.slug();
-    sea_orm::Condition::all().add(actor::Column::ConsentContact.eq(true)).add(
-        sea_orm::Condition::any()
-            .add(
-                sea_orm::Condition::all()
-                    .add(invitation::Column::Channel.eq(sms))
-                    .add(actor::Column::Phone.is_not_null())
-                    .add(actor::Column::Phone.ne("")),
-            )
-            .add(
-                sea_orm::Condition::all()
-                    .add(invitation::Column::Channel.ne(sms))
-                    .add(actor::Column::Email.is_not_null())
-                    .add(actor::Column::EmailFailedAt.is_null()),
-            ),
-    )
+    sea_orm::Condition::all()
+        .add(actor::Column::ConsentContact.eq(true))
+        .add(
+            sea_orm::Condition::any()
+                .add(
+                    sea_orm::Condition::all()
+                        .add(invitation::Column::Channel.eq(sms))
+                        .add(actor::Column::Phone.is_not_null())
+                        .add(actor::Column::Phone.ne("")),
+                )
+                .add(
+                    sea_orm::Condition::all()
+                        .add(invitation::Column::Channel.ne(sms))
+                        .add(actor::Column::Email.is_not_null())
+                        .add(actor::Column::EmailFailedAt.is_null()),
+                ),
+        )
 }
 
 /// The same rule as [`sendable`], as a SQL fragment over `invitations i JOIN actors a`.

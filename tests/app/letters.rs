@@ -122,6 +122,7 @@ async fn another_organizer_can_be_named_on_the_letters_but_not_a_viewer() {
             role: "organizer".into(),
             password: PASSWORD.into(),
         },
+        &toguna::domain::audit::Who::system("test"),
     )
     .await
     .unwrap();

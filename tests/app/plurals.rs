@@ -13,7 +13,10 @@ fn one_and_many_take_their_own_forms_in_both_languages() {
     assert_eq!(present(Lang::Fr, 4), "4 personnes présentes");
     assert_eq!(present(Lang::En, 1), "1 person present");
     assert_eq!(present(Lang::En, 4), "4 people present");
-    assert_eq!(Lang::Fr.t("checkin.shown_other").replace("{n}", "4"), "4 invités affichés");
+    assert_eq!(
+        Lang::Fr.t("checkin.shown_other").replace("{n}", "4"),
+        "4 invités affichés"
+    );
     assert_eq!(Lang::Fr.t("checkin.shown_one").replace("{n}", "1"), "1 invité affiché");
     for (key, text) in toguna::i18n::catalog(Lang::Fr) {
         assert!(!text.contains("(s)"), "{key} still reads {text:?}");

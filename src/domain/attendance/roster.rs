@@ -132,10 +132,22 @@ pub async fn page(
     Ok(rows.into_iter().map(page_entry).collect())
 }
 
-type PageRow = (i32, String, String, String, String, String, String, String, String, Option<i32>);
+type PageRow = (
+    i32,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<i32>,
+);
 
 fn page_entry(row: PageRow) -> RosterEntry {
-    let (invitation_id, full_name, honorific, organization, category, gender, age_group, region, response, present) = row;
+    let (invitation_id, full_name, honorific, organization, category, gender, age_group, region, response, present) =
+        row;
     RosterEntry {
         invitation_id,
         search_key: fold(&format!("{full_name} {organization} {honorific}")),
