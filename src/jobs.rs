@@ -37,6 +37,9 @@ pub async fn start_send(
     acting: &users::User,
     who: &crate::domain::audit::Who,
 ) -> crate::error::AppResult<Job> {
+    // A send that would pass the event's SMS cap is refused before it starts (409), not halfway.
+    let ctx = state.mail_context(Some(acting))?;
+    crate::domain::sms::check_cap(&state.db, &ctx, event_id).await?;
     let (job, mine) = jobs::start_send(&state.db, event_id, Some(acting.id), who).await?;
     if !mine {
         return Ok(job);

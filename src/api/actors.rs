@@ -176,10 +176,11 @@ async fn export_actor(
         (status = 409, body = ErrorEnvelope)))]
 async fn erase_actor(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Admin>,
     Path(id): Path<i32>,
 ) -> AppResult<Json<Erasure>> {
     Ok(Json(
-        erase::erase_with_files(&state.db, &state.mailer, id, Some(user.user.id)).await?,
+        erase::erase_with_files(&state.db, &state.mailer, id, Some(user.user.id), &who).await?,
     ))
 }

@@ -100,7 +100,11 @@ pub async fn record(
         .await?
         .ok_or(AppError::NotFound)?;
     // Answered now, the answer is to the event as it is now: a reconfirmation after a move.
-    let sequence = events::get(db, existing.event_id).await?.sequence;
+    // Read in the transaction: a second connection per answer would starve the pool under load.
+    let sequence = entity::event::Entity::find_by_id(existing.event_id)
+        .one(&txn)
+        .await?
+        .map_or(0, |e| e.sequence);
     let response = response.unwrap_or(Response::None).slug();
     let changes = Changes::new()
         .set("response", &existing.response, response)

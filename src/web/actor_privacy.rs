@@ -54,12 +54,13 @@ async fn confirm(
 
 async fn erase_actor(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     user: Require<Admin>,
     jar: CookieJar,
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
     let back = format!("/actors/{id}");
-    match erase::erase_with_files(&state.db, &state.mailer, id, Some(user.user.id)).await {
+    match erase::erase_with_files(&state.db, &state.mailer, id, Some(user.user.id), &who).await {
         Ok(_) => Ok(flash_redirect(jar, "success", "privacy.erased", &back)),
         Err(AppError::Conflict(key)) => Ok(flash_redirect(jar, "error", &key, &back)),
         Err(other) => Err(other),

@@ -172,7 +172,11 @@ impl Walker<'_> {
         expected: &[(&str, &str)],
     ) {
         let before = self.last_id().await;
-        let response = self.browser.submit(form_page, action, fields).await;
+        // Every form step confirms, as the person would on the confirmation page; forms that ask
+        // nothing ignore the field.
+        let mut fields = fields.to_vec();
+        fields.push(("confirm", "yes"));
+        let response = self.browser.submit(form_page, action, &fields).await;
         let status = response.status();
         assert!(
             status.is_success() || status.is_redirection(),

@@ -182,7 +182,7 @@ async fn the_event_page_shows_the_queueing_progress_while_the_job_runs() {
         .submit(
             &format!("/events/{other}"),
             &format!("/events/{other}/invitations/send"),
-            &[],
+            &[("confirm", "yes")],
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);

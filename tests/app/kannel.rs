@@ -326,7 +326,7 @@ impl Drop for Kannel {
 }
 
 async fn wait_listening(port: u16, what: &str) {
-    for _ in 0..200 {
+    for _ in 0..600 {
         if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
             return;
         }

@@ -3,12 +3,16 @@
 
 use chrono::Utc;
 use entity::{
-    actor, actor_erasure, actor_import, attendance, debate_note, inbound_message, invitation, outbox_message, outcome,
+    actor, actor_erasure, actor_import, attendance, audit_entry, debate_note, inbound_message, invitation,
+    outbox_message, outcome,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set,
+};
 use serde::Serialize;
 
 use super::export::{self, names};
+use crate::domain::audit::{self, Who};
 use crate::domain::text;
 use crate::error::{AppError, AppResult};
 
@@ -44,7 +48,7 @@ fn scrub(text: &str, name: &str, folded: &str) -> Option<String> {
 
 /// Anonymises everything the export would show about the actor, in one transaction, and records
 /// that it was done (who, when, how many rows) without what was erased.
-pub async fn erase(db: &DatabaseConnection, actor_id: i32, by: Option<i32>) -> AppResult<Erasure> {
+pub async fn erase(db: &DatabaseConnection, actor_id: i32, by: Option<i32>, who: &Who) -> AppResult<Erasure> {
     let txn = crate::db::begin_write(db).await?;
     let already = actor_erasure::Entity::find()
         .filter(actor_erasure::Column::ActorId.eq(actor_id))
@@ -57,6 +61,14 @@ pub async fn erase(db: &DatabaseConnection, actor_id: i32, by: Option<i32>) -> A
     let name = h.actor.full_name.clone();
     let folded = text::fold(&name);
     let mut changed: u64 = 0;
+    // What the audit log filed under the person, or that quotes them, is scrubbed below.
+    let mut filed: Vec<(&str, String)> = vec![("actor", actor_id.to_string())];
+    filed.extend(h.invitations.iter().map(|i| ("invitation", i.id.to_string())));
+    filed.extend(h.notes.iter().map(|n| ("debate_note", n.id.to_string())));
+    filed.extend(h.outcomes.iter().map(|o| ("outcome", o.id.to_string())));
+    let mut quoted: Vec<String> = vec![name.clone()];
+    quoted.extend(h.actor.email.iter().cloned());
+    quoted.extend(h.actor.phone.iter().cloned());
 
     let mut model: actor::ActiveModel = h.actor.clone().into();
     model.full_name = Set(ANONYMISED.into());
@@ -145,7 +157,17 @@ pub async fn erase(db: &DatabaseConnection, actor_id: i32, by: Option<i32>) -> A
             changed += 1;
         }
     }
+    changed += scrub_audit(&txn, &filed, &quoted, &name, &folded).await?;
     let erased_at = Utc::now();
+    audit::record(
+        &txn,
+        who,
+        "actor",
+        actor_id,
+        "erase",
+        audit::Changes::new().note("rows_anonymised", changed),
+    )
+    .await?;
     actor_erasure::ActiveModel {
         actor_id: Set(actor_id),
         erased_by: Set(by),
@@ -170,14 +192,62 @@ pub async fn erase_with_files(
     mailer: &crate::mail::Mailer,
     actor_id: i32,
     by: Option<i32>,
+    who: &Who,
 ) -> AppResult<Erasure> {
-    let erasure = erase(db, actor_id, by).await?;
+    let erasure = erase(db, actor_id, by, who).await?;
     if let crate::mail::Mailer::Files(dir) = mailer {
         overwrite_outbox_files(dir, &erasure.outbox_files)
             .await
             .map_err(|e| AppError::Internal(anyhow::Error::from(e)))?;
     }
     Ok(erasure)
+}
+
+/// The audit log keeps who did what, not the person's data: entries filed under them (their
+/// directory entry, invitations, notes and outcomes about them) lose their changes, and entries
+/// elsewhere that quote their name, email or phone have those replaced. Returns the rows changed.
+async fn scrub_audit(
+    txn: &DatabaseTransaction,
+    filed: &[(&str, String)],
+    quoted: &[String],
+    name: &str,
+    folded: &str,
+) -> AppResult<u64> {
+    let mut which = Condition::any();
+    for (entity, id) in filed {
+        which = which.add(
+            Condition::all()
+                .add(audit_entry::Column::Entity.eq(*entity))
+                .add(audit_entry::Column::EntityId.eq(id.as_str())),
+        );
+    }
+    for needle in quoted.iter().filter(|n| !n.is_empty()) {
+        which = which.add(audit_entry::Column::Changes.contains(needle.as_str()));
+    }
+    let mut changed = 0;
+    for entry in audit_entry::Entity::find().filter(which).all(txn).await? {
+        let own = filed
+            .iter()
+            .any(|(entity, id)| entry.entity == *entity && entry.entity_id == *id);
+        let mut text = entry.changes.clone();
+        for needle in quoted.iter().filter(|n| !n.is_empty()) {
+            text = text.replace(needle.as_str(), ANONYMISED);
+        }
+        if let Some(scrubbed) = scrub(&text, name, folded) {
+            text = scrubbed;
+        }
+        // The person's own entries lose every value; a quote that left invalid JSON goes whole.
+        if own || serde_json::from_str::<serde_json::Value>(&text).is_err() {
+            text = r#"{"anonymised":[null,true]}"#.to_string();
+        }
+        if text != entry.changes {
+            let mut model: audit_entry::ActiveModel = entry.into();
+            model.changes = Set(text);
+            model.update(txn).await?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
 }
 
 /// Overwrites the outbox's `.eml` files of an erased actor (file transport only; a real SMTP

@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use entity::{actor, actor_erasure, attendance, debate_note, inbound_message, invitation, outbox_message, outcome};
+use entity::{
+    actor, actor_erasure, attendance, audit_entry, debate_note, inbound_message, invitation, outbox_message, outcome,
+};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use serde_json::Value;
@@ -156,6 +158,24 @@ pub async fn export<C: ConnectionTrait>(db: &C, actor_id: i32) -> AppResult<Acto
         .filter(actor_erasure::Column::ActorId.eq(actor_id))
         .all(db)
         .await?;
+    // The audit log's entries filed under the actor or under one of their invitations.
+    let mut filed = Condition::any().add(
+        Condition::all()
+            .add(audit_entry::Column::Entity.eq("actor"))
+            .add(audit_entry::Column::EntityId.eq(actor_id.to_string())),
+    );
+    for inv in &h.invitations {
+        filed = filed.add(
+            Condition::all()
+                .add(audit_entry::Column::Entity.eq("invitation"))
+                .add(audit_entry::Column::EntityId.eq(inv.id.to_string())),
+        );
+    }
+    let audit = audit_entry::Entity::find()
+        .filter(filed)
+        .order_by_asc(audit_entry::Column::Id)
+        .all(db)
+        .await?;
     let sections = BTreeMap::from([
         ("actor", clean(json_of(&h.actor))),
         ("invitations", rows(&h.invitations)),
@@ -165,7 +185,7 @@ pub async fn export<C: ConnectionTrait>(db: &C, actor_id: i32) -> AppResult<Acto
         ("outbox_messages", rows(&h.outbox)),
         ("inbound_messages", rows(&h.inbound)),
         ("erasures", rows(&erasures)),
-        // The audit log's entries about this actor join here as one more line once it exists.
+        ("audit_entries", rows(&audit)),
     ]);
     Ok(ActorExport {
         format: "toguna-actor-export/1",

@@ -277,6 +277,18 @@ pub async fn preview(
     Ok(preview)
 }
 
+/// Refuses (409 `sms.cap_reached`) a send whose texts would pass the event's segment cap, so a
+/// runaway send stops before anything is queued rather than part-way through a background job.
+pub async fn check_cap(db: &DatabaseConnection, ctx: &MailContext, event_id: i32) -> AppResult<()> {
+    let event = crate::domain::events::get(db, event_id).await?;
+    let venue = crate::domain::invitations::venue_of(db, &event).await?;
+    let preview = preview(db, ctx, &event, venue.as_ref()).await?;
+    if preview.messages > 0 && preview.used + preview.segments as i64 > i64::from(preview.segment_cap) {
+        return Err(AppError::Conflict("sms.cap_reached".into()));
+    }
+    Ok(())
+}
+
 /// The organizer changes how one guest is reached; the new channel must be possible for them.
 pub async fn change_channel(
     db: &DatabaseConnection,
