@@ -470,6 +470,7 @@ pub async fn queue_due_reminders(db: &DatabaseConnection, ctx: &MailContext, day
             .find_also_related(actor::Entity)
             .all(&txn)
             .await?;
+        let before = queued;
         for (inv, actor) in due {
             let Some(actor) = actor
                 .map(Actor::from)
@@ -488,6 +489,18 @@ pub async fn queue_due_reminders(db: &DatabaseConnection, ctx: &MailContext, day
                 queue_message(&txn, ctx, MailKind::Reminder, &event, venue.as_ref(), &inv, &actor).await?;
                 queued += 1;
             }
+        }
+        if queued > before {
+            let changes = Changes::new().note("reminders_queued", queued - before);
+            audit::record(
+                &txn,
+                &Who::system("reminders"),
+                "event",
+                event.id,
+                "reminders_send",
+                changes,
+            )
+            .await?;
         }
         txn.commit().await?;
     }

@@ -555,6 +555,17 @@ async fn reminders_go_to_those_who_accepted_or_did_not_answer_once_and_never_for
     assert_calendar_mail(reminders[0], "REQUEST");
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     assert_eq!(crate::mailbox::files_in(&app.outbox_dir()).len(), 5, "reminded once");
+    let logged = entity::audit_entry::Entity::find()
+        .filter(entity::audit_entry::Column::Action.eq("reminders_send"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(logged.len(), 1, "the reminder job's sending is in the audit log");
+    assert_eq!(
+        (logged[0].who_kind.as_str(), logged[0].gateway.as_str()),
+        ("system", "reminders")
+    );
+    assert_eq!(logged[0].entity_id, c.event_id.to_string());
 
     // A cancelled event reminds nobody, even once time brings it inside the window.
     let post = |path: String, body: Value| {
