@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use reqwest::{Method, StatusCode};
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, JsonValue, Statement};
+use sea_orm::{DbBackend, FromQueryResult, JsonValue, Statement};
 use serde_json::{Value, json};
 
 use crate::checkin::{event_day, mark};
