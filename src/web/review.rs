@@ -17,6 +17,7 @@ use crate::domain::review::decisions::{self, Decided, DecisionInput, StaleSectio
 use crate::domain::review::history::{self, SectionHistory};
 use crate::domain::review::inbox::{self, InboxFilter, InboxGroup, StatusFilter};
 use crate::domain::review::traceability::{self, Traceability, UptakeRow};
+use crate::domain::review::undo::{self, UndoOffer};
 use crate::domain::review::{EventRef, ReviewItem};
 use crate::domain::sections::Section;
 use crate::domain::vocab::{ActorCategory, OutcomeKind};
@@ -115,9 +116,28 @@ struct InboxPage {
     statuses: [&'static str; 7],
     kinds: &'static [OutcomeKind],
     categories: &'static [ActorCategory],
+    /// Accepted outcomes whose acceptance edited their section: what reopening could restore.
+    offers: std::collections::HashMap<i32, UndoOffer>,
 }
 
 impl InboxPage {
+    fn offer(&self, item: &ReviewItem) -> Option<&UndoOffer> {
+        self.offers.get(&item.id())
+    }
+
+    fn group_has_offer(&self, group: &InboxGroup) -> bool {
+        group
+            .clusters
+            .iter()
+            .flat_map(|c| &c.items)
+            .any(|i| self.offers.contains_key(&i.id()))
+    }
+
+    fn restore_chosen(&self, group: &InboxGroup) -> bool {
+        self.refused_in(group)
+            .is_some_and(|r| r.form.restore_section == "restore")
+    }
+
     fn day(&self, at: &DateTime<Utc>) -> String {
         at.format("%d/%m/%Y").to_string()
     }
@@ -233,6 +253,17 @@ async fn inbox_page(
         other => other?,
     };
     let status = refused.as_ref().map_or(StatusCode::OK, |(_, s)| *s);
+    let mut offers = std::collections::HashMap::new();
+    for item in view
+        .items
+        .items
+        .iter()
+        .filter(|i| i.outcome.outcome.status == crate::domain::vocab::OutcomeStatus::Accepted)
+    {
+        if let Some(offer) = undo::offer(&state.db, item.id()).await? {
+            offers.insert(item.id(), offer);
+        }
+    }
     let mut response = render(&InboxPage {
         page,
         report,
@@ -246,6 +277,7 @@ async fn inbox_page(
         statuses: StatusFilter::SLUGS,
         kinds: OutcomeKind::ALL,
         categories: ActorCategory::ALL,
+        offers,
     });
     *response.status_mut() = status;
     Ok(response)

@@ -174,3 +174,37 @@ async fn reopening_without_restoring_leaves_the_text_and_a_published_decision_st
     let now = section(&app, &s.editor, s.report, s.section).await;
     assert_eq!(now["body"], s.edited.as_str(), "a published decision's text stays");
 }
+
+#[tokio::test]
+async fn the_review_page_shows_the_diff_and_restores_from_a_plain_form() {
+    let app = spawn_app().await;
+    let s = accepted_with_edit(&app).await;
+    let (browser, _) = app.browser_as("editor").await;
+    let inbox = format!("/reports/{}/review?status=all", s.report);
+    let page = browser.get(&inbox).await.text().await.unwrap();
+    assert_eq!(
+        crate::helpers::texts(&page, ".undo-offer del"),
+        ["gendarme"],
+        "the diff shows what restoring removes"
+    );
+    assert_eq!(crate::helpers::texts(&page, ".undo-choice label").len(), 2);
+    let outcome = s.outcome.to_string();
+    let group = s.section.to_string();
+    let done = browser
+        .submit(
+            &inbox,
+            &format!("/reports/{}/review", s.report),
+            &[
+                ("outcome_ids", &outcome),
+                ("decision", "open"),
+                ("rationale", "Accepté trop vite."),
+                ("restore_section", "restore"),
+                ("group", &group),
+            ],
+        )
+        .await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let now = section(&app, &s.editor, s.report, s.section).await;
+    assert_eq!(now["body"], s.original.as_str());
+    assert_eq!(last_choice(&app, s.outcome).await.restore_choice, "restored");
+}

@@ -120,11 +120,7 @@ pub struct ActorExport {
 }
 
 /// Every row as its stored JSON, secret columns removed.
-fn rows<M: sea_orm::ModelTrait>(models: &[M]) -> Value
-where
-    M: Clone,
-    M::Entity: EntityTrait<Model = M>,
-{
+fn rows<M: sea_orm::ModelTrait>(models: &[M]) -> Value {
     Value::Array(models.iter().map(|m| clean(json_of(m))).collect())
 }
 
