@@ -26,23 +26,6 @@ pub struct RosterEntry {
     pub response: Response,
     /// The attendance row when the guest is in.
     pub present: Option<i32>,
-    /// Name and organization without accents or case, for searching at the door.
-    pub search_key: String,
-}
-
-impl RosterEntry {
-    pub fn matches(&self, folded_query: &str) -> bool {
-        folded_query.split(' ').all(|word| self.search_key.contains(word))
-    }
-}
-
-/// The guests whose name or organization contains every word of `query`, accents and case aside.
-pub fn search(entries: Vec<RosterEntry>, query: &str) -> Vec<RosterEntry> {
-    let folded_query = fold(query);
-    if folded_query.is_empty() {
-        return entries;
-    }
-    entries.into_iter().filter(|e| e.matches(&folded_query)).collect()
 }
 
 /// The door's figures: guests invited, guests marked in, people present (walk-ins and headcounts too).
@@ -150,7 +133,6 @@ fn page_entry(row: PageRow) -> RosterEntry {
         row;
     RosterEntry {
         invitation_id,
-        search_key: fold(&format!("{full_name} {organization} {honorific}")),
         full_name,
         honorific,
         organization,
@@ -241,10 +223,6 @@ pub async fn guest(db: &DatabaseConnection, invitation_id: i32) -> AppResult<Opt
 fn entry(inv: invitation::Model, actor: actor::Model, present: Option<i32>) -> RosterEntry {
     RosterEntry {
         invitation_id: inv.id,
-        search_key: fold(&format!(
-            "{} {} {}",
-            actor.full_name, actor.organization, actor.honorific
-        )),
         full_name: actor.full_name,
         honorific: actor.honorific,
         organization: actor.organization,
