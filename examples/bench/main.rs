@@ -335,7 +335,7 @@ async fn scenario(o: &Options, label: &str, csv: &str, guests: usize) -> anyhow:
             100.0 * bare / delivered_in
         ));
     }
-    let answers: Vec<String> = messages.iter().filter_map(|m| rsvp_path(m)).collect();
+    let answers: Vec<String> = messages.iter().filter_map(|m| rsvp_path(m.as_slice())).collect();
 
     // Load.
     let auth = vec![("Authorization".to_string(), format!("Bearer {token}"))];
