@@ -335,12 +335,12 @@ async fn scenario(o: &Options, label: &str, csv: &str, guests: usize) -> anyhow:
             100.0 * bare / delivered_in
         ));
     }
-    let answers: Vec<String> = messages.iter().filter_map(|m| rsvp_path(m)).collect();
+    let answers: Vec<String> = messages.iter().filter_map(|m| rsvp_path(m.as_slice())).collect();
 
     // Load.
     let auth = vec![("Authorization".to_string(), format!("Bearer {token}"))];
     let session = vec![("Cookie".to_string(), cookie)];
-    let rows: Vec<(&str, Vec<String>, &Vec<(String, String)>)> = vec![
+    let rows: Vec<(&str, Vec<String>, &Headers)> = vec![
         ("/healthz", vec!["/healthz".into()], &auth),
         ("answer page GET /rsvp/{token}", answers.clone(), &auth),
         ("event page (organizer)", vec![format!("/events/{event_id}")], &session),
@@ -379,6 +379,9 @@ async fn scenario(o: &Options, label: &str, csv: &str, guests: usize) -> anyhow:
     server.stop()?;
     Ok(run)
 }
+
+/// Request headers of one row (the cookie or the bearer token).
+type Headers = Vec<(String, String)>;
 
 struct Api {
     client: reqwest::Client,

@@ -128,16 +128,32 @@ mod tests {
         assert!(!is_throttle("permanent error (550): no such user"));
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn backoff_doubles_for_every_lane_and_resets_once_a_message_goes_through() {
-        let throttle = Throttle::new(None, Duration::from_secs(1), Duration::from_secs(3));
-        assert_eq!(throttle.slow_down(), Duration::from_secs(1));
-        assert_eq!(throttle.slow_down(), Duration::from_secs(2));
-        assert_eq!(throttle.slow_down(), Duration::from_secs(3));
+        let ms = Duration::from_millis;
+        let throttle = Throttle::new(None, ms(40), ms(120));
+        assert_eq!(throttle.slow_down(), ms(40));
+        assert_eq!(throttle.slow_down(), ms(80));
+        assert_eq!(throttle.slow_down(), ms(120));
         let started = Instant::now();
         throttle.acquire().await;
-        assert!(started.elapsed() >= Duration::from_secs(3));
+        assert!(started.elapsed() >= ms(110), "{:?}", started.elapsed());
         throttle.went_through();
-        assert_eq!(throttle.slow_down(), Duration::from_secs(1));
+        assert_eq!(throttle.slow_down(), ms(40));
+    }
+
+    #[tokio::test]
+    async fn a_rate_gives_each_lane_its_own_turn() {
+        let throttle = Throttle::new(Rate::parse("20/s"), Duration::from_secs(1), Duration::from_secs(1));
+        let started = Instant::now();
+        for _ in 0..5 {
+            throttle.acquire().await;
+        }
+        // The first goes at once, then one every 50 ms.
+        assert!(
+            started.elapsed() >= Duration::from_millis(195),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }
