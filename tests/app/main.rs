@@ -27,6 +27,7 @@ mod faults;
 mod import_scale;
 mod inbound;
 mod invitations;
+mod journeys;
 mod language;
 mod letters;
 mod login;
