@@ -51,7 +51,14 @@ async fn main() -> anyhow::Result<()> {
 
     let csv = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/actors-5000.csv"))?;
     let lines: Vec<&str> = csv.lines().take(2 * count + 1).collect();
-    csv_io::import(&db, &Default::default(), &(lines.join("\n") + "\n"), true).await?;
+    csv_io::import(
+        &db,
+        &Default::default(),
+        &(lines.join("\n") + "\n"),
+        true,
+        csv_io::OnExisting::Skip,
+    )
+    .await?;
     let organizer = users::create(
         &db,
         NewUser {

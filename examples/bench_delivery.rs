@@ -53,7 +53,7 @@ async fn main() -> anyhow::Result<()> {
             "Invitée Numéro {i},civil_society,female,Kayes,guest{i}@example.org,yes\n"
         ));
     }
-    csv_io::import(db, &Default::default(), &csv, true).await?;
+    csv_io::import(db, &Default::default(), &csv, true, csv_io::OnExisting::Skip).await?;
     let input = EventInput {
         kind: "dissemination_workshop".into(),
         title: "Restitution à Kayes".into(),

@@ -47,7 +47,7 @@ async fn main() -> anyhow::Result<()> {
         toguna::db::migrate(&db).await?;
 
         let started = Instant::now();
-        let summary = csv_io::import(&db, &Default::default(), &csv, true).await?;
+        let summary = csv_io::import(&db, &Default::default(), &csv, true, csv_io::OnExisting::Skip).await?;
         imports.push(started.elapsed());
         assert_eq!(summary.imported, 5000);
 

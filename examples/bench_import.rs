@@ -61,7 +61,7 @@ async fn main() -> anyhow::Result<()> {
         let db = toguna::db::connect(&scratch.url).await?;
         toguna::db::migrate(&db).await?;
         let started = Instant::now();
-        let summary = csv_io::import(&db, &rules, &csv, true).await?;
+        let summary = csv_io::import(&db, &rules, &csv, true, csv_io::OnExisting::Skip).await?;
         let import = started.elapsed();
         anyhow::ensure!(summary.imported == rows, "{} of {rows} imported", summary.imported);
         db.close().await?;
