@@ -13,10 +13,42 @@ impl Default for SafeCsv {
     }
 }
 
+/// Which separator a file uses: the standard comma, or the semicolon that French-locale
+/// spreadsheets expect (there, a comma is the decimal mark and a comma file opens in one column).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CsvDialect {
+    #[default]
+    Standard,
+    Spreadsheet,
+}
+
+impl CsvDialect {
+    /// `?format=excel` asks for the spreadsheet variant; anything else is the standard file.
+    pub fn from_format(format: &str) -> Self {
+        match format {
+            "excel" => CsvDialect::Spreadsheet,
+            _ => CsvDialect::Standard,
+        }
+    }
+
+    fn delimiter(self) -> u8 {
+        match self {
+            CsvDialect::Standard => b',',
+            CsvDialect::Spreadsheet => b';',
+        }
+    }
+}
+
 impl SafeCsv {
     pub fn new() -> Self {
+        Self::with_dialect(CsvDialect::Standard)
+    }
+
+    pub fn with_dialect(dialect: CsvDialect) -> Self {
         SafeCsv {
-            writer: csv::Writer::from_writer(Vec::new()),
+            writer: csv::WriterBuilder::new()
+                .delimiter(dialect.delimiter())
+                .from_writer(Vec::new()),
         }
     }
 

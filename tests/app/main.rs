@@ -38,6 +38,7 @@ mod inbound_tls;
 mod invitations;
 mod invite_journey;
 mod jobs;
+mod journeys;
 mod kannel;
 mod language;
 mod letters;

@@ -105,3 +105,27 @@ async fn a_name_in_the_same_town_matches_whatever_its_accents_and_case_and_can_u
         "notes are not in the file and are kept"
     );
 }
+
+#[tokio::test]
+async fn the_spreadsheet_export_uses_semicolons_and_a_bom_and_imports_back_adding_nobody() {
+    let app = spawn_app().await;
+    let token = app.api_token_for("organizer").await;
+    app.import_csv(&token, &fixture("actors.csv")).await;
+    let (organizer, _) = app.browser_as("organizer").await;
+    let list = organizer.get("/actors").await.text().await.unwrap();
+    let link = attrs(&list, "#export-excel", "href").remove(0);
+    let excel = organizer.get(&link).await.bytes().await.unwrap();
+    assert!(excel.starts_with(b"\xEF\xBB\xBF"), "a BOM so the accents survive");
+    let text = String::from_utf8(excel[3..].to_vec()).unwrap();
+    assert!(text.starts_with("full_name;honorific;organization;"), "{}", &text[..80]);
+    let standard = organizer.get("/actors/export.csv").await.text().await.unwrap();
+    assert!(
+        standard
+            .trim_start_matches('\u{feff}')
+            .starts_with("full_name,honorific,")
+    );
+
+    let again: Value = app.import_csv(&token, &text).await.json().await.unwrap();
+    assert_eq!(again["imported"], 0, "{again}");
+    assert_eq!(app.count(actor::Entity).await, 600);
+}

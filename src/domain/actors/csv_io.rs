@@ -11,7 +11,7 @@ use crate::domain::actors::csv_read::{LineCounter, reader_for};
 use crate::domain::actors::search::ActorFilter;
 use crate::domain::actors::{ActorInput, ValidActor};
 use crate::domain::audit::{self, Changes, Who};
-use crate::domain::csv_out::{SafeCsv, unneutralize};
+use crate::domain::csv_out::{CsvDialect, SafeCsv, unneutralize};
 use crate::domain::regions::Regions;
 use crate::domain::text::fold;
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -468,10 +468,15 @@ pub fn rejected_csv(file: &ParsedFile) -> String {
 
 /// The directory (one filter's worth) as CSV in the import format, safe to open in a spreadsheet.
 /// `with_contacts: false` leaves the email and phone columns empty: the file for roles that do not
-/// organize events and have no reason to reach anyone.
-pub async fn export(db: &DatabaseConnection, filter: &ActorFilter, with_contacts: bool) -> AppResult<String> {
+/// organize events and have no reason to reach anyone. The import reads both dialects back.
+pub async fn export(
+    db: &DatabaseConnection,
+    filter: &ActorFilter,
+    with_contacts: bool,
+    dialect: CsvDialect,
+) -> AppResult<String> {
     let actors = filter.select().all(db).await?;
-    let mut out = SafeCsv::new();
+    let mut out = SafeCsv::with_dialect(dialect);
     out.row(COLUMNS);
     for a in actors {
         let consent = if a.consent_contact { "yes" } else { "no" };

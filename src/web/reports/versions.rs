@@ -114,9 +114,7 @@ impl VersionPage {
         let changed = self
             .page
             .tn("usability2.sections_changed", self.comparison.changes.len());
-        let unchanged = self
-            .page
-            .tn("usability2.sections_unchanged", self.comparison.unchanged as usize);
+        let unchanged = self.page.tn("usability2.sections_unchanged", self.comparison.unchanged);
         self.page.tf(
             "reports.change_count",
             &[("changed", &changed), ("unchanged", &unchanged)],
