@@ -10,6 +10,9 @@ use crate::domain::text;
 use crate::domain::vocab::{Channel, Delivery, Response};
 use crate::error::{AppResult, FieldErrors};
 
+/// A filter on one column: the field's name, its value, the column, and whether the value is known.
+type ExactFilter<'a> = (&'static str, &'a String, invitation::Column, fn(&str) -> bool);
+
 /// The guest list's filters, from the event page's query string or the API's.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, utoipa::ToSchema, utoipa::IntoParams)]
 #[serde(default)]
@@ -42,7 +45,7 @@ impl GuestFilter {
                     .like(LikeExpr::new(text::like_contains(word)).escape('\\')),
             );
         }
-        let exact: [(&str, &String, invitation::Column, fn(&str) -> bool); 3] = [
+        let exact: [ExactFilter; 3] = [
             ("response", &self.response, invitation::Column::Response, |s| {
                 Response::parse(s).is_some()
             }),

@@ -111,7 +111,7 @@ async fn the_language_switch_on_the_answer_page_wins_over_the_invitees_language(
     let next = format!("{awa}?answer=accepted");
     assert_eq!(
         attrs(&html, "form.lang-switch input[name=next]", "value"),
-        [next.clone()]
+        [next.as_str()]
     );
     let switched = invitee
         .post_form(

@@ -68,7 +68,7 @@ async fn cancelling_an_event_says_who_will_be_mailed_and_only_the_confirmed_post
         [format!("/events/{id}/status")]
     );
     assert_eq!(attrs(&html, "input[name=confirm]", "value"), ["yes"]);
-    assert_eq!(attrs(&html, "#confirm-back", "href"), [event_page.clone()]);
+    assert_eq!(attrs(&html, "#confirm-back", "href"), [event_page.as_str()]);
     assert_eq!(outbox_of_kind(&app, "cancellation").await, 0, "asking sends nothing");
 
     // The old one-click path is refused: the page asks again and nothing changes.
