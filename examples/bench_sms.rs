@@ -265,6 +265,7 @@ async fn main() -> anyhow::Result<()> {
             unicode: false,
             segment_cap: 1_000_000,
         },
+        &who,
     )
     .await?;
     guests::add(

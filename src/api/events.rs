@@ -203,8 +203,9 @@ async fn delete_invitation(
     responses((status = 200, body = Guest), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)))]
 async fn refresh_invitation(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     Path((id, inv)): Path<(i32, i32)>,
 ) -> AppResult<Json<Guest>> {
-    Ok(Json(guests::refresh(&state.db, id, inv).await?))
+    Ok(Json(guests::refresh(&state.db, id, inv, &who).await?))
 }

@@ -279,7 +279,7 @@ pub async fn stats(db: &DatabaseConnection, event_id: i32) -> AppResult<GuestSta
 
 /// Copies the actor's gender, age group, category and region onto the guest's row again, at an
 /// organizer's request. Only before the event is over: a completed event's figures are final.
-pub async fn refresh(db: &DatabaseConnection, event_id: i32, invitation_id: i32) -> AppResult<Guest> {
+pub async fn refresh(db: &DatabaseConnection, event_id: i32, invitation_id: i32, who: &Who) -> AppResult<Guest> {
     let event = events::get(db, event_id).await?;
     if event.status == EventStatus::Completed {
         return Err(AppError::Conflict("privacy.figures_closed".into()));
@@ -293,12 +293,18 @@ pub async fn refresh(db: &DatabaseConnection, event_id: i32, invitation_id: i32)
     else {
         return Err(AppError::NotFound);
     };
+    let changes = Changes::new()
+        .set("gender", &inv.gender, &a.gender)
+        .set("age_group", &inv.age_group, &a.age_group)
+        .set("category", &inv.category, &a.category)
+        .set("region", &inv.region, &a.region);
     let mut model: invitation::ActiveModel = inv.into();
     model.gender = sea_orm::Set(a.gender.clone());
     model.age_group = sea_orm::Set(a.age_group.clone());
     model.category = sea_orm::Set(a.category.clone());
     model.region = sea_orm::Set(a.region.clone());
     let inv = sea_orm::ActiveModelTrait::update(model, &txn).await?;
+    audit::record(&txn, who, "invitation", inv.id, "refresh", changes).await?;
     txn.commit().await?;
     Ok(guest(&event, inv, Some(a)))
 }

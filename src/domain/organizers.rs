@@ -2,7 +2,9 @@
 
 use entity::{event, user};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
 use crate::domain::actors::normalize_phone;
 use crate::domain::users::Role;
@@ -28,7 +30,12 @@ impl From<user::Model> for Contact {
 }
 
 /// Sets (or, when blank, clears) an account's phone number; refused on `phone` when it is not one.
-pub async fn set_phone(db: &impl ConnectionTrait, user_id: i32, raw: &str) -> AppResult<Option<String>> {
+pub async fn set_phone(
+    db: &DatabaseConnection,
+    user_id: i32,
+    raw: &str,
+    who: &crate::domain::audit::Who,
+) -> AppResult<Option<String>> {
     let phone = if raw.trim().is_empty() {
         None
     } else {
@@ -39,13 +46,18 @@ pub async fn set_phone(db: &impl ConnectionTrait, user_id: i32, raw: &str) -> Ap
         };
         Some(phone)
     };
+    let txn = crate::db::begin_write(db).await?;
     let found = user::Entity::find_by_id(user_id)
-        .one(db)
+        .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
+    // Only that it changed: the number itself is contact data the log need not hold.
+    let changes = crate::domain::audit::Changes::new().note("phone", if phone.is_some() { "set" } else { "cleared" });
     let mut model: user::ActiveModel = found.into();
     model.phone = Set(phone.clone());
-    model.update(db).await?;
+    model.update(&txn).await?;
+    crate::domain::audit::record(&txn, who, "user", user_id, "phone", changes).await?;
+    txn.commit().await?;
     Ok(phone)
 }
 
@@ -73,6 +85,26 @@ pub async fn assign(db: &impl ConnectionTrait, event_id: i32, user_id: i32) -> A
     if done.rows_affected == 0 {
         return Err(AppError::NotFound);
     }
+    Ok(())
+}
+
+/// An organizer names another (or themselves) as the person the event's letters tell invitees to call.
+pub async fn choose(
+    db: &DatabaseConnection,
+    event_id: i32,
+    user_id: i32,
+    who: &crate::domain::audit::Who,
+) -> AppResult<()> {
+    let txn = crate::db::begin_write(db).await?;
+    let before = event::Entity::find_by_id(event_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .organizer_id;
+    assign(&txn, event_id, user_id).await?;
+    let changes = crate::domain::audit::Changes::new().set("organizer_id", before, user_id);
+    crate::domain::audit::record(&txn, who, "event", event_id, "organizer", changes).await?;
+    txn.commit().await?;
     Ok(())
 }
 

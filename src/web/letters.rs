@@ -148,13 +148,14 @@ struct OrganizerForm {
 /// Names another organizer on the event's letters.
 async fn choose_organizer(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     jar: CookieJar,
     Path(id): Path<i32>,
     Form(form): Form<OrganizerForm>,
 ) -> AppResult<Response> {
     events::get(&state.db, id).await?;
-    organizers::assign(&state.db, id, form.organizer_id).await?;
+    organizers::choose(&state.db, id, form.organizer_id, &who).await?;
     let ids: String = form.ids.chars().filter(|c| c.is_ascii_digit() || *c == ',').collect();
     let back = if ids.is_empty() {
         format!("/events/{id}/letters")

@@ -144,12 +144,13 @@ struct PhoneForm {
 /// The number invitees are told to call on the letters of the events this person organizes.
 async fn change_phone(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     current: Require<AnyRole>,
     page: Page,
     jar: CookieJar,
     Form(form): Form<PhoneForm>,
 ) -> AppResult<Response> {
-    match organizers::set_phone(&state.db, current.user.id, &form.phone).await {
+    match organizers::set_phone(&state.db, current.user.id, &form.phone, &who).await {
         Ok(_) => Ok(flash_redirect(jar, "success", "usability2.phone_saved", "/profile")),
         Err(AppError::Validation(errors)) => {
             profile_page_with_feed(&state, page, None, None, &errors, Some(form.phone)).await

@@ -223,6 +223,7 @@ struct SettingsForm {
 
 async fn save_settings(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     jar: CookieJar,
     Path(id): Path<i32>,
@@ -237,7 +238,7 @@ async fn save_settings(
         unicode: form.unicode.is_some(),
         segment_cap,
     };
-    sms::save_event_settings(&state.db, id, choice).await?;
+    sms::save_event_settings(&state.db, id, choice, &who).await?;
     Ok(flash_redirect(
         jar,
         "success",
@@ -254,12 +255,13 @@ struct ChannelForm {
 
 async fn change_channel(
     State(state): State<AppState>,
+    who: crate::domain::audit::Who,
     _user: Require<Organizer>,
     jar: CookieJar,
     Path((id, invitation)): Path<(i32, i32)>,
     Form(form): Form<ChannelForm>,
 ) -> AppResult<Response> {
-    sms::change_channel(&state.db, id, invitation, &form.channel).await?;
+    sms::change_channel(&state.db, id, invitation, &form.channel, &who).await?;
     Ok(flash_redirect(
         jar,
         "success",

@@ -45,6 +45,7 @@ const EXEMPT: &[(&str, &str)] = &[
 /// HTML routes driven through their API twin (the same domain call, the same `Who` extractor).
 const SAME_AS_API: &[(&str, &str)] = &[
     ("POST /events", "POST /api/v1/events"),
+    ("POST /actors/{id}/erase", "POST /api/v1/actors/{id}/erase"),
     ("POST /events/{id}", "PATCH /api/v1/events/{id}"),
     ("POST /events/{id}/guests", "POST /api/v1/events/{id}/invitations"),
     (
@@ -479,6 +480,13 @@ async fn walk_api(w: &mut Walker<'_>) {
     )
     .await;
     w.api(
+        "POST /api/v1/events/{id}/invitations/{inv}/refresh",
+        &format!("{e}/invitations/{fanta_inv}/refresh"),
+        None,
+        &[("invitation", "refresh")],
+    )
+    .await;
+    w.api(
         "DELETE /api/v1/events/{id}/invitations/{inv}",
         &format!("{e}/invitations/{awa_inv}"),
         None,
@@ -691,6 +699,14 @@ async fn walk_api(w: &mut Walker<'_>) {
         &[("event", "status")],
     )
     .await;
+    // Last, since it anonymises someone the steps above used.
+    w.api(
+        "POST /api/v1/actors/{id}/erase",
+        &format!("/api/v1/actors/{fanta}/erase"),
+        None,
+        &[("actor", "erase")],
+    )
+    .await;
 }
 
 async fn toguna_actor_id(app: &TestApp, name: &str) -> i64 {
@@ -875,6 +891,62 @@ async fn walk_forms(w: &mut Walker<'_>) {
         "/language",
         &[("lang", "en")],
         &[("user", "language")],
+    )
+    .await;
+    // An event of its own for the guest-row, letters and SMS forms.
+    let event = w
+        .app
+        .scheduled_workshop(&w.token, "Atelier des formulaires", "Kayes")
+        .await;
+    let guest = toguna_actor_id(w.app, "Oumar Sow").await;
+    let added = w
+        .app
+        .api_ok(
+            Method::POST,
+            &format!("/api/v1/events/{event}/invitations"),
+            &w.token,
+            json!({"actor_ids": [guest]}),
+        )
+        .await;
+    assert_eq!(added["added"], 1);
+    let inv = entity::invitation::Entity::find()
+        .filter(entity::invitation::Column::EventId.eq(event as i32))
+        .one(&w.app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    w.form(
+        "POST /events/{id}/guests/{invitation}/channel",
+        &format!("/events/{event}"),
+        &format!("/events/{event}/guests/{inv}/channel"),
+        &[("channel", "letter")],
+        &[("invitation", "channel")],
+    )
+    .await;
+    w.form(
+        "POST /events/{id}/sms/settings",
+        &format!("/events/{event}/sms"),
+        &format!("/events/{event}/sms/settings"),
+        &[("segment_cap", "500")],
+        &[("event", "sms_settings")],
+    )
+    .await;
+    let admin_id = w.admin_id.to_string();
+    w.form(
+        "POST /events/{id}/organizer",
+        &format!("/events/{event}/letters"),
+        &format!("/events/{event}/organizer"),
+        &[("organizer_id", &admin_id)],
+        &[("event", "organizer")],
+    )
+    .await;
+    w.form(
+        "POST /profile/phone",
+        "/profile",
+        "/profile/phone",
+        &[("phone", "+22376123456")],
+        &[("user", "phone")],
     )
     .await;
     let new_password = "another long passphrase 2030";

@@ -73,13 +73,20 @@ pub async fn event_settings<C: ConnectionTrait>(db: &C, event_id: i32) -> AppRes
     })
 }
 
-pub async fn save_event_settings(db: &DatabaseConnection, event_id: i32, choice: EventSms) -> AppResult<EventSms> {
+pub async fn save_event_settings(
+    db: &DatabaseConnection,
+    event_id: i32,
+    choice: EventSms,
+    who: &crate::domain::audit::Who,
+) -> AppResult<EventSms> {
     crate::domain::events::get(db, event_id).await?;
     if !(1..=1_000_000).contains(&choice.segment_cap) {
         let mut errors = FieldErrors::new();
         errors.add("segment_cap", "sms.cap_range");
         return Err(AppError::Validation(errors));
     }
+    let txn = crate::db::begin_write(db).await?;
+    let before = event_settings(&txn, event_id).await?;
     let row = event_sms::ActiveModel {
         event_id: Set(event_id),
         unicode: Set(choice.unicode),
@@ -91,8 +98,13 @@ pub async fn save_event_settings(db: &DatabaseConnection, event_id: i32, choice:
                 .update_columns([event_sms::Column::Unicode, event_sms::Column::SegmentCap])
                 .to_owned(),
         )
-        .exec(db)
+        .exec(&txn)
         .await?;
+    let changes = crate::domain::audit::Changes::new()
+        .set("sms_unicode", before.unicode, choice.unicode)
+        .set("sms_segment_cap", before.segment_cap, choice.segment_cap);
+    crate::domain::audit::record(&txn, who, "event", event_id, "sms_settings", changes).await?;
+    txn.commit().await?;
     Ok(choice)
 }
 
@@ -295,6 +307,7 @@ pub async fn change_channel(
     event_id: i32,
     invitation_id: i32,
     channel: &str,
+    who: &crate::domain::audit::Who,
 ) -> AppResult<()> {
     let mut errors = FieldErrors::new();
     let Some(channel) = Channel::parse(channel) else {
@@ -331,7 +344,11 @@ pub async fn change_channel(
         };
         update = update.col_expr(invitation::Column::Delivery, Expr::value(delivery.slug()));
     }
-    update.exec(db).await?;
+    let txn = crate::db::begin_write(db).await?;
+    update.exec(&txn).await?;
+    let changes = crate::domain::audit::Changes::new().set("channel", &inv.channel, channel.slug());
+    crate::domain::audit::record(&txn, who, "invitation", inv.id, "channel", changes).await?;
+    txn.commit().await?;
     Ok(())
 }
 
