@@ -642,3 +642,51 @@ async fn the_segment_cap_stops_a_runaway_send_and_unicode_keeps_the_accents() {
             .all(|m| m.coding == "ucs2" && m.text.starts_with("Fête de la paix à Kéniéba") && m.segments == 3)
     );
 }
+
+#[tokio::test]
+async fn a_guest_reached_by_sms_is_reminded_by_sms() {
+    let (app, token) = without_gateway().await;
+    let csv = format!(
+        "full_name,category,gender,town,phone,consent_contact,language\nAwa,media,female,Kayes,{},yes,en\n",
+        phone(900)
+    );
+    assert_eq!(app.import_csv(&token, &csv).await.status(), StatusCode::CREATED);
+    let event = app.scheduled_workshop(&token, "Kayes workshop", "Kayes").await;
+    app.api_ok(
+        Method::POST,
+        &format!("/api/v1/events/{event}/invitations"),
+        &token,
+        json!({"filter": {}}),
+    )
+    .await;
+    assert_eq!(app.send_invitations(&token, event).await, 1);
+    // The event comes within the reminder window (2 days in the tests).
+    let soon = chrono::Utc::now() + chrono::Duration::days(1);
+    entity::event::Entity::update_many()
+        .col_expr(entity::event::Column::StartsAt, sea_orm::sea_query::Expr::value(soon))
+        .filter(entity::event::Column::Id.eq(event as i32))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        let reminders: Vec<_> = sms_message::Entity::find()
+            .filter(sms_message::Column::Kind.eq("reminder"))
+            .all(&app.db)
+            .await
+            .unwrap();
+        if let Some(reminder) = reminders.first() {
+            assert_eq!(reminders.len(), 1);
+            assert_eq!(reminder.recipient, phone(900));
+            assert!(
+                reminder.text.starts_with("Reminder: Kayes workshop"),
+                "{}",
+                reminder.text
+            );
+            break;
+        }
+        assert!(start.elapsed() < WAIT, "no reminder queued");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(app.count(entity::outbox_message::Entity).await, 0, "no email reminder");
+}
