@@ -162,4 +162,65 @@ mod tests {
             "{url}"
         );
     }
+
+    /// A one-shot HTTP server answering `status` and `body`, standing in for smsbox.
+    async fn answering(status: &'static str, body: &'static str) -> u16 {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            if let Ok((mut socket, _)) = listener.accept().await {
+                let mut buffer = [0u8; 4096];
+                let _ = socket.read(&mut buffer).await;
+                let reply = format!(
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(reply.as_bytes()).await;
+            }
+        });
+        port
+    }
+
+    async fn send_to(port: u16) -> Result<(), SendError> {
+        let url = KannelUrl::parse(&format!("kannel://u:p@127.0.0.1:{port}")).unwrap();
+        let kannel = Kannel::new(url, "http://app", "s", std::time::Duration::from_secs(5));
+        kannel
+            .send(OutgoingSms {
+                id: 1,
+                to: "+22370000001",
+                text: "x",
+                coding: crate::sms::gsm::Coding::Gsm7,
+            })
+            .await
+    }
+
+    #[tokio::test]
+    async fn queued_for_later_is_accepted_and_503_or_no_gateway_is_retried() {
+        assert!(
+            send_to(answering("202 Accepted", "0: Accepted for delivery").await)
+                .await
+                .is_ok()
+        );
+        assert!(
+            send_to(answering("202 Accepted", "3: Queued for later delivery").await)
+                .await
+                .is_ok()
+        );
+        let busy = send_to(answering("503 Service Unavailable", "busy").await)
+            .await
+            .unwrap_err();
+        assert!(!busy.permanent, "{}", busy.text);
+        let refused = send_to(answering("400 Bad Request", "Sender missing and no global set, rejected").await)
+            .await
+            .unwrap_err();
+        assert!(refused.permanent, "{}", refused.text);
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let down = send_to(closed).await.unwrap_err();
+        assert!(!down.permanent && down.text.contains("unreachable"), "{}", down.text);
+    }
 }

@@ -642,3 +642,117 @@ async fn the_segment_cap_stops_a_runaway_send_and_unicode_keeps_the_accents() {
             .all(|m| m.coding == "ucs2" && m.text.starts_with("Fête de la paix à Kéniéba") && m.segments == 3)
     );
 }
+
+#[tokio::test]
+async fn a_guest_reached_by_sms_is_reminded_by_sms() {
+    let (app, token) = without_gateway().await;
+    let csv = format!(
+        "full_name,category,gender,town,phone,consent_contact,language\nAwa,media,female,Kayes,{},yes,en\n",
+        phone(900)
+    );
+    assert_eq!(app.import_csv(&token, &csv).await.status(), StatusCode::CREATED);
+    let event = app.scheduled_workshop(&token, "Kayes workshop", "Kayes").await;
+    app.api_ok(
+        Method::POST,
+        &format!("/api/v1/events/{event}/invitations"),
+        &token,
+        json!({"filter": {}}),
+    )
+    .await;
+    assert_eq!(app.send_invitations(&token, event).await, 1);
+    // The event comes within the reminder window (2 days in the tests).
+    let soon = chrono::Utc::now() + chrono::Duration::days(1);
+    entity::event::Entity::update_many()
+        .col_expr(entity::event::Column::StartsAt, sea_orm::sea_query::Expr::value(soon))
+        .filter(entity::event::Column::Id.eq(event as i32))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        let reminders: Vec<_> = sms_message::Entity::find()
+            .filter(sms_message::Column::Kind.eq("reminder"))
+            .all(&app.db)
+            .await
+            .unwrap();
+        if let Some(reminder) = reminders.first() {
+            assert_eq!(reminders.len(), 1);
+            assert_eq!(reminder.recipient, phone(900));
+            assert!(
+                reminder.text.starts_with("Reminder: Kayes workshop"),
+                "{}",
+                reminder.text
+            );
+            break;
+        }
+        assert!(start.elapsed() < WAIT, "no reminder queued");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(app.count(entity::outbox_message::Entity).await, 0, "no email reminder");
+}
+
+#[tokio::test]
+async fn with_several_open_invitations_the_reply_names_the_event_by_its_code() {
+    let app = spawn_app_with(|s| s.sms.secret = SECRET.into()).await;
+    let token = app.api_token_for("organizer").await;
+    let csv = format!(
+        "full_name,category,gender,town,phone,consent_contact\nAwa,media,female,Kayes,{},yes\n",
+        phone(950)
+    );
+    assert_eq!(app.import_csv(&token, &csv).await.status(), StatusCode::CREATED);
+    let mut events = Vec::new();
+    for title in ["Atelier A", "Atelier B"] {
+        let event = app.scheduled_workshop(&token, title, "Kayes").await;
+        app.api_ok(
+            Method::POST,
+            &format!("/api/v1/events/{event}/invitations"),
+            &token,
+            json!({"filter": {}}),
+        )
+        .await;
+        app.send_invitations(&token, event).await;
+        events.push(event);
+    }
+    let texted = sms_message::Entity::find()
+        .filter(sms_message::Column::EventId.eq(events[1] as i32))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let code = texted
+        .text
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .unwrap()
+        .0
+        .to_string();
+    assert_eq!(code.len(), 4, "{}", texted.text);
+    let callback = |text: String, ts: i64| {
+        let request = app.browser.client.get(app.url("/sms/kannel/inbound")).query(&[
+            ("secret", SECRET),
+            ("from", &phone(950)),
+            ("to", SHORT_NUMBER),
+            ("text", &text),
+            ("ts", &ts.to_string()),
+        ]);
+        async move { request.send().await.unwrap().status() }
+    };
+    let ts = chrono::Utc::now().timestamp();
+    assert_eq!(callback("1".into(), ts).await, StatusCode::OK);
+    let answers = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            let mut rows = invitation::Entity::find().all(&db).await.unwrap();
+            rows.sort_by_key(|i| i.event_id);
+            rows.into_iter().map(|i| i.response).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(answers(&app).await, ["none", "none"], "which event is not known");
+    let review = sms_inbound::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!(review.reason, "sms.reason.which_event");
+    assert_eq!(
+        callback(format!("oui {}", code.to_lowercase()), ts + 1).await,
+        StatusCode::OK
+    );
+    assert_eq!(answers(&app).await, ["none", "accepted"]);
+}
