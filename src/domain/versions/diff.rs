@@ -47,27 +47,24 @@ impl Segment {
     }
 }
 
-/// The word diff of two texts, consecutive words of the same kind joined into one segment.
+/// The word diff of two texts, consecutive words of the same kind joined into one segment and
+/// words replaced one for one shown as one deleted run, then one inserted run.
 pub fn words(old: &str, new: &str) -> Vec<Segment> {
     let diff = TextDiff::configure()
         .timeout(Duration::from_secs(1))
         .diff_unicode_words(old, new);
-    let mut segments: Vec<Segment> = Vec::new();
-    for change in diff.iter_all_changes() {
-        let op = match change.tag() {
-            ChangeTag::Equal => Op::Equal,
-            ChangeTag::Insert => Op::Insert,
-            ChangeTag::Delete => Op::Delete,
-        };
-        match segments.last_mut() {
-            Some(last) if last.op == op => last.text.push_str(change.value()),
-            _ => segments.push(Segment {
-                op,
-                text: change.value().to_string(),
-            }),
-        }
-    }
-    segments
+    let tokens: Vec<(Op, &str)> = diff
+        .iter_all_changes()
+        .map(|change| {
+            let op = match change.tag() {
+                ChangeTag::Equal => Op::Equal,
+                ChangeTag::Insert => Op::Insert,
+                ChangeTag::Delete => Op::Delete,
+            };
+            (op, change.value())
+        })
+        .collect();
+    super::runs::joined(&tokens)
 }
 
 /// Whether a diff changes anything.

@@ -5,6 +5,7 @@ pub mod diff;
 pub mod export;
 pub mod frozen;
 pub mod origins;
+pub mod runs;
 
 use chrono::{DateTime, Utc};
 use entity::{event, outcome, report_version, section_version};
