@@ -63,3 +63,46 @@ async fn first_run_setup_reports_both_errors_then_the_directory_is_imported_twic
     assert!(stdout.contains("step: done"), "{stdout}");
     assert_eq!(app.count(actor::Entity).await, 600, "the second import stored nobody");
 }
+
+mod keyboard;
+mod printed;
+mod report;
+mod screens;
+
+/// A browser script of tests/browser/ run with node: its settings in the environment, the
+/// screenshot folder passed on as `SCREENSHOTS`; fails the test unless it exits cleanly.
+pub(crate) async fn run_script(script: &str, settings: &[(&str, String)]) -> String {
+    let mut command = tokio::process::Command::new("node");
+    command.arg(format!("{}/tests/browser/{script}", env!("CARGO_MANIFEST_DIR")));
+    for (name, value) in settings {
+        command.env(name, value);
+    }
+    if let Some(dir) = screenshots() {
+        command.env("SCREENSHOTS", dir);
+    }
+    let output = command.output().await.expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    assert!(
+        output.status.success(),
+        "{script} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// The value a script printed as `step: NAME: VALUE`.
+pub(crate) fn step<'a>(stdout: &'a str, name: &str) -> &'a str {
+    let prefix = format!("step: {name}: ");
+    stdout
+        .lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("no step {name} in:\n{stdout}"))
+}
+
+/// The axe-core verdicts a script printed, one per page (`axe PAGE: N serious or critical, M minor`).
+pub(crate) fn axe_verdicts(stdout: &str) -> Vec<&str> {
+    stdout
+        .lines()
+        .filter(|l| l.starts_with("axe ") && l.contains(" serious or critical, "))
+        .collect()
+}
