@@ -51,6 +51,7 @@ async fn first_run_setup_reports_both_errors_then_the_directory_is_imported_twic
     }
     let output = command.output().await.expect("node runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
+    println!("{stdout}");
     assert!(
         output.status.success(),
         "{stdout}\n{}",
