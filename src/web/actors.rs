@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::domain::actors::search::{self, ActorFilter, FacetCounts};
 use crate::domain::actors::{self, Actor, ActorInput, csv_io, duplicates};
-use crate::domain::csv_out::CsvDialect;
+use crate::domain::csv_out::DialectQuery;
 use crate::domain::events::{Event, listing};
 use crate::domain::guests::{self, AddGuests};
 use crate::domain::paging::{PageQuery, Paged};
@@ -321,20 +321,13 @@ async fn merge_actor(
     ))
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct ExportFormat {
-    /// `excel`: `;`-separated for spreadsheets in a French locale.
-    format: String,
-}
-
 async fn export_actors(
     State(state): State<AppState>,
     user: Require<AnyRole>,
     Query(filter): Query<ActorFilter>,
-    Query(format): Query<ExportFormat>,
+    Query(format): Query<DialectQuery>,
 ) -> AppResult<Response> {
-    let dialect = CsvDialect::from_format(&format.format);
+    let dialect = format.dialect();
     let csv = csv_io::export(&state.db, &filter, user.user.role.can_organize(), dialect).await?;
     Ok((
         [
