@@ -69,12 +69,14 @@ impl ListPage {
 /// (plus the events offered for invitations).
 async fn list_actors(
     State(state): State<AppState>,
-    _user: Require<AnyRole>,
+    user: Require<AnyRole>,
     page: Page,
     Query(filter): Query<ActorFilter>,
     Query(paging): Query<PageQuery>,
 ) -> AppResult<Response> {
-    let actors = search::list(&state.db, &filter, paging).await?;
+    let mut actors = search::list(&state.db, &filter, paging).await?;
+    let role = user.user.role;
+    actors.items = actors.items.into_iter().map(|a| a.seen_by(role)).collect();
     let facets = search::facet_counts(&state.db, &filter).await?;
     let flagged = duplicates::flag(&state.db, &actors.items).await?;
     let open_events = if page.can_organize() {
@@ -104,11 +106,11 @@ struct ShowPage {
 
 async fn show_actor(
     State(state): State<AppState>,
-    _user: Require<AnyRole>,
+    user: Require<AnyRole>,
     page: Page,
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
-    let actor = actors::get(&state.db, id).await?;
+    let actor = actors::get(&state.db, id).await?.seen_by(user.user.role);
     Ok(render(&ShowPage { page, actor }))
 }
 
@@ -293,8 +295,13 @@ struct DuplicatesPage {
     groups: Vec<Vec<Actor>>,
 }
 
-async fn list_duplicates(State(state): State<AppState>, _user: Require<AnyRole>, page: Page) -> AppResult<Response> {
-    let groups = duplicates::groups(&state.db).await?;
+async fn list_duplicates(State(state): State<AppState>, user: Require<AnyRole>, page: Page) -> AppResult<Response> {
+    let role = user.user.role;
+    let groups = duplicates::groups(&state.db)
+        .await?
+        .into_iter()
+        .map(|group| group.into_iter().map(|a| a.seen_by(role)).collect())
+        .collect();
     Ok(render(&DuplicatesPage { page, groups }))
 }
 

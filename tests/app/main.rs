@@ -15,6 +15,7 @@ mod browser;
 mod checkin;
 mod checkin_door;
 mod confirmations;
+mod contact_exposure;
 mod csrf;
 mod csv_safety;
 mod dashboard;
