@@ -53,6 +53,7 @@ mod openapi;
 mod outbox_view;
 mod page_cost;
 mod paging;
+mod phone_pages;
 mod plurals;
 mod reimport;
 mod reply_shapes;
