@@ -56,6 +56,7 @@ mod paging;
 mod phone_pages;
 mod plurals;
 mod reimport;
+mod reminders_moved;
 mod reply_shapes;
 mod reports;
 mod retention;
