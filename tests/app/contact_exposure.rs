@@ -15,7 +15,7 @@ async fn what_role_reads(app: &TestApp, role: &str, token: &str, id: &Value) -> 
     for path in [
         "/api/v1/actors".to_string(),
         format!("/api/v1/actors/{id}"),
-        format!("/api/v1/actors?q=awa"),
+        "/api/v1/actors?q=awa".to_string(),
     ] {
         let response = app.api(Method::GET, &path, Some(token)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{role} {path}");
