@@ -75,10 +75,11 @@ async fn list_actors(
     Query(paging): Query<PageQuery>,
 ) -> AppResult<Response> {
     let mut actors = search::list(&state.db, &filter, paging).await?;
+    let facets = search::facet_counts(&state.db, &filter).await?;
+    // Duplicates are found on the full entries (same email, same phone), then contacts are hidden.
+    let flagged = duplicates::flag(&state.db, &actors.items).await?;
     let role = user.user.role;
     actors.items = actors.items.into_iter().map(|a| a.seen_by(role)).collect();
-    let facets = search::facet_counts(&state.db, &filter).await?;
-    let flagged = duplicates::flag(&state.db, &actors.items).await?;
     let open_events = if page.can_organize() {
         listing::open_for_guests(&state.db).await?
     } else {
