@@ -42,18 +42,23 @@ struct ActorPage {
 }
 
 /// Search and filter the directory (accent-insensitive `q`), a page at a time.
+///
+/// Contact details follow minimum exposure: `email`, `phone`, `email_failed_at` and
+/// `email_failure` are filled for admins and organizers only; for rapporteurs, editors and
+/// viewers they are `null` (or empty), as in the HTML pages and the CSV export.
 #[utoipa::path(get, path = "/api/v1/actors", tag = "actors", params(ActorFilter, PageQuery),
     responses((status = 200, body = ActorPage), (status = 401, body = ErrorEnvelope)))]
 async fn list_actors(
     State(state): State<AppState>,
-    _user: Require<AnyRole>,
+    user: Require<AnyRole>,
     Query(filter): Query<ActorFilter>,
     paging: PageQuery,
 ) -> AppResult<Json<ActorPage>> {
     let page = search::list(&state.db, &filter, paging).await?;
     let facets = search::facet_counts(&state.db, &filter).await?;
+    let role = user.user.role;
     Ok(Json(ActorPage {
-        items: page.items,
+        items: page.items.into_iter().map(|a| a.seen_by(role)).collect(),
         total: page.total,
         page: page.page,
         per_page: page.per_page,
@@ -76,14 +81,16 @@ async fn create_actor(
     ))
 }
 
+/// One actor. Contact details (`email`, `phone`, the bounce fields) only for admins and
+/// organizers; `null` or empty for every other role (minimum exposure).
 #[utoipa::path(get, path = "/api/v1/actors/{id}", tag = "actors", params(("id" = i32, Path)),
     responses((status = 200, body = Actor), (status = 404, body = ErrorEnvelope)))]
 async fn get_actor(
     State(state): State<AppState>,
-    _user: Require<AnyRole>,
+    user: Require<AnyRole>,
     Path(id): Path<i32>,
 ) -> AppResult<Json<Actor>> {
-    Ok(Json(actors::get(&state.db, id).await?))
+    Ok(Json(actors::get(&state.db, id).await?.seen_by(user.user.role)))
 }
 
 /// Replace an actor's fields (admin, organizer).

@@ -39,6 +39,20 @@ impl CsvDialect {
     }
 }
 
+/// The `?format=` of a CSV link, read the same way by every export.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct DialectQuery {
+    /// `excel`: `;`-separated for spreadsheets in a French locale.
+    pub format: String,
+}
+
+impl DialectQuery {
+    pub fn dialect(&self) -> CsvDialect {
+        CsvDialect::from_format(&self.format)
+    }
+}
+
 impl SafeCsv {
     pub fn new() -> Self {
         Self::with_dialect(CsvDialect::Standard)

@@ -276,6 +276,7 @@ async fn queue_message(
     let reply_tag = ctx
         .plus_addressing
         .then(|| crate::domain::inbound_mail::tags::reply_tag(&ctx.secret, inv.id));
+    let stored = Response::parse(&inv.response).unwrap_or(Response::None);
     let composed = compose::compose(&MailInput {
         kind,
         event,
@@ -283,11 +284,8 @@ async fn queue_message(
         actor,
         recipient: &recipient,
         // After a move the calendar asks again: an answer to the earlier date is not sent back.
-        response: crate::domain::events::moves::answer_for_calendar(
-            event,
-            Response::parse(&inv.response).unwrap_or(Response::None),
-            inv.answered_sequence,
-        ),
+        response: crate::domain::events::moves::answer_for_calendar(event, stored, inv.answered_sequence),
+        reconfirm: crate::domain::events::moves::to_reconfirm(event, stored, inv.answered_sequence).then_some(stored),
         rsvp_url: &url,
         checkin_url: &checkin_url,
         from: &ctx.from,
@@ -449,6 +447,8 @@ pub async fn failures(db: &DatabaseConnection, event_id: i32) -> AppResult<std::
 
 /// Queues a reminder for each invitee of an event starting within `days`, who was sent the
 /// invitation and has not declined; each invitee is reminded once, even with several workers.
+/// A refusal given to an earlier date or place of a moved event does not count as declining
+/// this one: that guest is reminded, and the reminder asks them to answer again.
 pub async fn queue_due_reminders(db: &DatabaseConnection, ctx: &MailContext, days: i64) -> AppResult<u64> {
     let now = Utc::now();
     let soon = event::Entity::find()
@@ -466,12 +466,17 @@ pub async fn queue_due_reminders(db: &DatabaseConnection, ctx: &MailContext, day
             .filter(invitation::Column::EventId.eq(event.id))
             .filter(invitation::Column::ReminderSentAt.is_null())
             .filter(invitation::Column::SentSequence.is_not_null())
-            .filter(invitation::Column::Response.ne(Response::Declined.slug()))
             .find_also_related(actor::Entity)
             .all(&txn)
             .await?;
         let before = queued;
         for (inv, actor) in due {
+            let response = Response::parse(&inv.response).unwrap_or(Response::None);
+            let declined_this_date = response == Response::Declined
+                && !crate::domain::events::moves::to_reconfirm(&event, response, inv.answered_sequence);
+            if declined_this_date {
+                continue;
+            }
             let Some(actor) = actor
                 .map(Actor::from)
                 .filter(|a| crate::domain::sms::reachable(&inv, a))

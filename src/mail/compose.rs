@@ -53,6 +53,9 @@ pub struct MailInput<'a> {
     pub actor: &'a Actor,
     pub recipient: &'a str,
     pub response: Response,
+    /// The answer given to an earlier date or place of a moved event, which the guest is asked to
+    /// give again; `None` when the stored answer holds.
+    pub reconfirm: Option<Response>,
     pub rsvp_url: &'a str,
     /// What the QR code holds: the guest's check-in link, scanned at the entrance.
     pub checkin_url: &'a str,
@@ -93,6 +96,8 @@ pub struct MailView<'a> {
     pub description: &'a str,
     pub rsvp_url: &'a str,
     pub organizer: String,
+    /// "Your earlier answer (…) was for the earlier date: please answer again", or empty.
+    pub reconfirm: String,
 }
 
 impl MailView<'_> {
@@ -154,6 +159,10 @@ pub fn compose(input: &MailInput<'_>) -> anyhow::Result<ComposedMail> {
             .reply_to
             .map(|m| m.to_string())
             .unwrap_or_else(|| input.from.to_string()),
+        reconfirm: input.reconfirm.map_or_else(String::new, |earlier| {
+            let answer = lang.t(&earlier.label_key());
+            lang.tf("inbound.moved.to_reconfirm", &[("answer", &answer)])
+        }),
     };
     let subject = format!(
         "{} : {} — {}",

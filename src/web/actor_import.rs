@@ -1,7 +1,7 @@
 //! Importing actors from CSV: upload, a preview of every line and error, then confirmation.
 
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::domain::actors::csv_io::{self, COLUMNS, ImportRules, OnExisting, ParsedFile};
+use crate::domain::csv_out::DialectQuery;
 use crate::error::{AppError, AppResult};
 use crate::web::auth_extract::{Organizer, Require};
 use crate::web::errors::render;
@@ -251,6 +252,7 @@ async fn download_rejected(
     State(state): State<AppState>,
     current: Require<Organizer>,
     Path(id): Path<i32>,
+    Query(format): Query<DialectQuery>,
 ) -> AppResult<Response> {
     let staged = csv_io::staged(&state.db, current.user.id, id).await?;
     let file = csv_io::parse_off_executor(staged.content, ImportRules::from(state.settings.as_ref())).await?;
@@ -259,7 +261,7 @@ async fn download_rejected(
             (CONTENT_TYPE, "text/csv; charset=utf-8"),
             (CONTENT_DISPOSITION, "attachment; filename=\"lignes-rejetees.csv\""),
         ],
-        csv_io::rejected_csv(&file),
+        csv_io::rejected_csv(&file, format.dialect()),
     )
         .into_response())
 }

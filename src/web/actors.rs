@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::domain::actors::search::{self, ActorFilter, FacetCounts};
 use crate::domain::actors::{self, Actor, ActorInput, csv_io, duplicates};
-use crate::domain::csv_out::CsvDialect;
+use crate::domain::csv_out::DialectQuery;
 use crate::domain::events::{Event, listing};
 use crate::domain::guests::{self, AddGuests};
 use crate::domain::paging::{PageQuery, Paged};
@@ -69,14 +69,17 @@ impl ListPage {
 /// (plus the events offered for invitations).
 async fn list_actors(
     State(state): State<AppState>,
-    _user: Require<AnyRole>,
+    user: Require<AnyRole>,
     page: Page,
     Query(filter): Query<ActorFilter>,
     Query(paging): Query<PageQuery>,
 ) -> AppResult<Response> {
-    let actors = search::list(&state.db, &filter, paging).await?;
+    let mut actors = search::list(&state.db, &filter, paging).await?;
     let facets = search::facet_counts(&state.db, &filter).await?;
+    // Duplicates are found on the full entries (same email, same phone), then contacts are hidden.
     let flagged = duplicates::flag(&state.db, &actors.items).await?;
+    let role = user.user.role;
+    actors.items = actors.items.into_iter().map(|a| a.seen_by(role)).collect();
     let open_events = if page.can_organize() {
         listing::open_for_guests(&state.db).await?
     } else {
@@ -104,11 +107,11 @@ struct ShowPage {
 
 async fn show_actor(
     State(state): State<AppState>,
-    _user: Require<AnyRole>,
+    user: Require<AnyRole>,
     page: Page,
     Path(id): Path<i32>,
 ) -> AppResult<Response> {
-    let actor = actors::get(&state.db, id).await?;
+    let actor = actors::get(&state.db, id).await?.seen_by(user.user.role);
     Ok(render(&ShowPage { page, actor }))
 }
 
@@ -293,8 +296,13 @@ struct DuplicatesPage {
     groups: Vec<Vec<Actor>>,
 }
 
-async fn list_duplicates(State(state): State<AppState>, _user: Require<AnyRole>, page: Page) -> AppResult<Response> {
-    let groups = duplicates::groups(&state.db).await?;
+async fn list_duplicates(State(state): State<AppState>, user: Require<AnyRole>, page: Page) -> AppResult<Response> {
+    let role = user.user.role;
+    let groups = duplicates::groups(&state.db)
+        .await?
+        .into_iter()
+        .map(|group| group.into_iter().map(|a| a.seen_by(role)).collect())
+        .collect();
     Ok(render(&DuplicatesPage { page, groups }))
 }
 
@@ -321,20 +329,13 @@ async fn merge_actor(
     ))
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct ExportFormat {
-    /// `excel`: `;`-separated for spreadsheets in a French locale.
-    format: String,
-}
-
 async fn export_actors(
     State(state): State<AppState>,
     user: Require<AnyRole>,
     Query(filter): Query<ActorFilter>,
-    Query(format): Query<ExportFormat>,
+    Query(format): Query<DialectQuery>,
 ) -> AppResult<Response> {
-    let dialect = CsvDialect::from_format(&format.format);
+    let dialect = format.dialect();
     let csv = csv_io::export(&state.db, &filter, user.user.role.can_organize(), dialect).await?;
     Ok((
         [

@@ -13,6 +13,7 @@ use axum::routing::get;
 
 use crate::AppState;
 use crate::domain::attendance::stats::{self, DisclosureQuery, EventRow, StatsFilter, StatsQuery};
+use crate::domain::csv_out::DialectQuery;
 use crate::domain::events::{self, Event};
 use crate::domain::paging::{PageQuery, Paged};
 use crate::domain::reports::{self, Report};
@@ -30,7 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/events/{id}/attendance/stats", get(show_event_stats))
         .route(
             "/events/{id}/attendance/stats.csv",
-            get(|s, u, p, id| export_event_stats(s, u, p, id, Format::Csv)),
+            get(|s, u, p, id, Query(q): Query<DialectQuery>| export_event_stats(s, u, p, id, Format::Csv(q.dialect()))),
         )
         .route(
             "/events/{id}/attendance/stats.xlsx",
@@ -39,7 +40,9 @@ pub fn router() -> Router<AppState> {
         .route("/attendance", get(show_attendance_stats))
         .route(
             "/attendance.csv",
-            get(|s, u, p, q| export_attendance_stats(s, u, p, q, Format::Csv)),
+            get(|s, u, p, q, Query(d): Query<DialectQuery>| {
+                export_attendance_stats(s, u, p, q, Format::Csv(d.dialect()))
+            }),
         )
         .route(
             "/attendance.xlsx",

@@ -8,7 +8,7 @@ use axum::routing::get;
 use rust_xlsxwriter::{Format as CellFormat, Workbook, XlsxError};
 
 use crate::AppState;
-use crate::domain::csv_out::SafeCsv;
+use crate::domain::csv_out::{DialectQuery, SafeCsv};
 use crate::domain::events;
 use crate::domain::guest_list::{self, GuestFilter};
 use crate::domain::guests::Guest;
@@ -103,9 +103,10 @@ async fn export_csv(
     page: Page,
     Path(id): Path<i32>,
     Query(filter): Query<GuestFilter>,
+    Query(format): Query<DialectQuery>,
 ) -> AppResult<Response> {
     let (name, guests) = rows(&state, id, &filter).await?;
-    let mut out = SafeCsv::new();
+    let mut out = SafeCsv::with_dialect(format.dialect());
     out.row(HEADINGS.map(|k| page.t(k)));
     for g in &guests {
         out.row(cells(page.lang, g));

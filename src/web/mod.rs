@@ -20,6 +20,7 @@ pub mod errors;
 pub mod events;
 pub mod forms;
 pub mod guest_export;
+pub mod guest_refresh;
 pub mod home;
 pub mod letters;
 pub mod page;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(confirm::router())
         .merge(guest_export::router())
+        .merge(guest_refresh::router())
         .merge(assets::router())
         .merge(auth::router())
         .merge(admin::router())

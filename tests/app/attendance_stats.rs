@@ -608,7 +608,11 @@ async fn the_filters_across_events_select_by_report_venue_region_and_period() {
     assert_eq!(texts(&html, "#key-figures [data-key=present] dd"), ["17"]);
     assert_eq!(
         crate::helpers::hrefs(&html, ".exports a"),
-        ["/attendance.csv?region=Kayes", "/attendance.xlsx?region=Kayes"]
+        [
+            "/attendance.csv?region=Kayes",
+            "/attendance.csv?region=Kayes&format=excel",
+            "/attendance.xlsx?region=Kayes"
+        ]
     );
 }
 

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::helpers::{TestApp, spawn_app, texts};
 
-fn run_demo(app: &TestApp, data_dir: &std::path::Path) -> String {
+pub(crate) fn run_demo(app: &TestApp, data_dir: &std::path::Path) -> String {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_toguna"))
         .arg("demo")
         .env("DATABASE_URL", app.database_url())

@@ -30,7 +30,7 @@ async fn figures(app: &TestApp, token: &str, event: i64, report: i64) -> Vec<Str
 }
 
 /// The actor behind a guest, edited: another gender, age group, category and region.
-async fn edit_everything(app: &TestApp, token: &str, actor_id: i64) {
+pub(crate) async fn edit_everything(app: &TestApp, token: &str, actor_id: i64) {
     let actor: Value = serde_json::from_str(&bytes(app, &format!("/api/v1/actors/{actor_id}"), token).await).unwrap();
     let gender = if actor["gender"] == "female" { "male" } else { "female" };
     let input = json!({

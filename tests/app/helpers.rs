@@ -776,3 +776,67 @@ impl TestApp {
         .await
     }
 }
+
+/// The cells of a spreadsheet-variant CSV (`?format=excel`), checked byte by byte on the way: it
+/// starts with the UTF-8 BOM and separates with `;`, so a French-locale spreadsheet opens it in columns.
+pub fn excel_csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    let body = bytes
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or_else(|| panic!("no UTF-8 BOM at the start of {:?}", String::from_utf8_lossy(bytes)));
+    let text = std::str::from_utf8(body).expect("the file is UTF-8");
+    let header = text.lines().next().unwrap_or_default();
+    assert!(header.contains(';'), "the header is `;`-separated: {header:?}");
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(b';')
+        .from_reader(body);
+    reader
+        .records()
+        .map(|r| r.expect("a readable CSV line").iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// The fields a browser would send from the first form matching `selector`, as the page filled it
+/// (inputs, checked boxes, selected options, text areas; no CSRF token: `Browser::submit` adds it).
+pub fn form_fields(html: &str, selector: &str) -> Vec<(String, String)> {
+    let document = scraper::Html::parse_document(html);
+    let form = document
+        .select(&scraper::Selector::parse(selector).expect("valid selector"))
+        .next()
+        .expect("the form is on the page");
+    let fields = scraper::Selector::parse("input[name], select[name], textarea[name]").unwrap();
+    let option = scraper::Selector::parse("option").unwrap();
+    let mut out = Vec::new();
+    for field in form.select(&fields) {
+        let el = field.value();
+        let name = el.attr("name").unwrap_or_default().to_string();
+        if name == "csrf_token" {
+            continue;
+        }
+        let value = match el.name() {
+            "select" => {
+                let options: Vec<_> = field.select(&option).collect();
+                let chosen = options
+                    .iter()
+                    .find(|o| o.value().attr("selected").is_some())
+                    .or(options.first());
+                chosen.map(|o| {
+                    o.value()
+                        .attr("value")
+                        .map_or_else(|| o.text().collect(), str::to_string)
+                })
+            }
+            "textarea" => Some(field.text().collect()),
+            _ => match el.attr("type").unwrap_or("text") {
+                "checkbox" | "radio" => el.attr("checked").map(|_| el.attr("value").unwrap_or("on").to_string()),
+                "submit" | "button" | "file" => None,
+                _ => Some(el.attr("value").unwrap_or_default().to_string()),
+            },
+        };
+        if let Some(value) = value {
+            out.push((name, value));
+        }
+    }
+    out
+}

@@ -532,7 +532,8 @@ async fn reminders_go_to_those_who_accepted_or_did_not_answer_once_and_never_for
         "ten days ahead: no reminder yet"
     );
 
-    // Moved to five days from now: an update to both, then one reminder, to Awa only.
+    // Moved to five days from now: an update to both, then a reminder to both. Aïssata's refusal
+    // was for the earlier date, so it is "to reconfirm" and her reminder asks her to answer again.
     let moved = app
         .api(Method::PATCH, &format!("/api/v1/events/{}", c.event_id), Some(&c.token))
         .json(&json!({"starts_at": in_days(5), "ends_at": (chrono::Utc::now() + chrono::Duration::days(5)).format("%Y-%m-%dT17:00:00+00:00").to_string()}))
@@ -540,21 +541,33 @@ async fn reminders_go_to_those_who_accepted_or_did_not_answer_once_and_never_for
         .await
         .unwrap();
     assert_eq!(moved.status(), StatusCode::OK);
-    let mails = wait_for_files(&app.outbox_dir(), 5).await;
-    let reminders: Vec<&Delivered> = mails
+    let mails = wait_for_files(&app.outbox_dir(), 6).await;
+    let mut reminders: Vec<&Delivered> = mails
         .iter()
         .filter(|m| m.subject.starts_with("Rappel") || m.subject.starts_with("Reminder"))
         .collect();
+    reminders.sort_by_key(|m| m.to.clone());
     assert_eq!(
-        reminders.len(),
-        1,
+        reminders.iter().map(|m| m.to.as_str()).collect::<Vec<_>>(),
+        ["aissata.ndiaye@example.org", "awa.coulibaly@example.org"],
         "{:?}",
         mails.iter().map(|m| (&m.to, &m.subject)).collect::<Vec<_>>()
     );
-    assert_eq!(reminders[0].to, "awa.coulibaly@example.org");
-    assert_calendar_mail(reminders[0], "REQUEST");
+    assert_calendar_mail(reminders[1], "REQUEST");
+    assert!(
+        reminders[0]
+            .text
+            .contains("Your earlier answer (“Declined”) was for the earlier date"),
+        "{}",
+        reminders[0].text
+    );
+    assert!(
+        !reminders[1].text.contains("ancienne date"),
+        "Awa had not answered: {}",
+        reminders[1].text
+    );
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
-    assert_eq!(crate::mailbox::files_in(&app.outbox_dir()).len(), 5, "reminded once");
+    assert_eq!(crate::mailbox::files_in(&app.outbox_dir()).len(), 6, "reminded once");
     let logged = entity::audit_entry::Entity::find()
         .filter(entity::audit_entry::Column::Action.eq("reminders_send"))
         .all(&app.db)
@@ -582,9 +595,9 @@ async fn reminders_go_to_those_who_accepted_or_did_not_answer_once_and_never_for
     )
     .await;
     post(format!("/api/v1/events/{other_id}/invitations/send"), json!({})).await;
-    wait_for_files(&app.outbox_dir(), 6).await;
-    post(format!("/api/v1/events/{other_id}/cancel"), json!({})).await;
     wait_for_files(&app.outbox_dir(), 7).await;
+    post(format!("/api/v1/events/{other_id}/cancel"), json!({})).await;
+    wait_for_files(&app.outbox_dir(), 8).await;
     let soon = chrono::Utc::now() + chrono::Duration::days(3);
     entity::event::Entity::update_many()
         .col_expr(entity::event::Column::StartsAt, sea_orm::sea_query::Expr::value(soon))
@@ -595,7 +608,7 @@ async fn reminders_go_to_those_who_accepted_or_did_not_answer_once_and_never_for
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     assert_eq!(
         crate::mailbox::files_in(&app.outbox_dir()).len(),
-        7,
+        8,
         "no reminder for a cancelled event"
     );
 }

@@ -457,8 +457,8 @@ pub async fn discard(db: &DatabaseConnection, id: i32) -> AppResult<()> {
 }
 
 /// The rejected lines of a file, under the file's own header, as a CSV the user can fix and upload again.
-pub fn rejected_csv(file: &ParsedFile) -> String {
-    let mut out = SafeCsv::new();
+pub fn rejected_csv(file: &ParsedFile, dialect: CsvDialect) -> String {
+    let mut out = SafeCsv::with_dialect(dialect);
     out.row(&file.header);
     for row in file.rows.iter().filter(|r| !r.errors.is_empty()) {
         out.row(&row.cells);

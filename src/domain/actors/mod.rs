@@ -32,7 +32,9 @@ pub struct Actor {
     pub region: String,
     pub town: String,
     pub language: Lang,
+    /// Shown to admins and organizers only; `null` for other roles (minimum exposure).
     pub email: Option<String>,
+    /// Shown to admins and organizers only; `null` for other roles.
     pub phone: Option<String>,
     pub consent_contact: bool,
     pub notes: String,
@@ -70,6 +72,22 @@ impl From<actor::Model> for Actor {
 }
 
 impl Actor {
+    /// The actor as `role` may see them. Minimum exposure: only the roles that invite and reach
+    /// people (admins and organizers) see the email, the phone and the bounce text that quotes the
+    /// address; rapporteurs, editors and viewers get the entry without them.
+    pub fn seen_by(self, role: crate::domain::users::Role) -> Self {
+        if role.can_organize() {
+            return self;
+        }
+        Actor {
+            email: None,
+            phone: None,
+            email_failed_at: None,
+            email_failure: String::new(),
+            ..self
+        }
+    }
+
     /// Email can be used only with an address and the actor's consent.
     pub fn reachable_by_email(&self) -> bool {
         self.email.is_some() && self.consent_contact && email_usable(self)

@@ -15,9 +15,10 @@ pub fn is_secret(field: &str) -> bool {
         .any(|word| field.contains(word))
 }
 
-/// Timestamps that move on every save say nothing a reader needs.
+/// Timestamps that move on every save, and the optimistic-concurrency `version` that every save
+/// of a note, outcome or section raises, say nothing a reader needs (the entry's order says it).
 fn is_noise(field: &str) -> bool {
-    matches!(field, "updated_at" | "created_at")
+    matches!(field, "updated_at" | "created_at" | "version")
 }
 
 fn fields(value: &impl Serialize) -> Map<String, Value> {
@@ -130,5 +131,12 @@ mod tests {
             .note("token", "abc")
             .note("extra", json!({"rsvp_token": "t", "n": 1}));
         assert_eq!(nested.scrubbed().to_json(), r#"{"extra":[null,{"n":1}]}"#);
+    }
+
+    #[test]
+    fn a_save_that_only_raised_the_version_is_no_change() {
+        let old = json!({"summary": "A", "version": 1, "updated_at": 1});
+        let new = json!({"summary": "A", "version": 2, "updated_at": 2});
+        assert!(Changes::diff(&old, &new).is_empty());
     }
 }

@@ -93,9 +93,12 @@ impl Who {
     }
 }
 
+/// The action of an edit of a record's fields; the one action skipped when nothing changed.
+pub const UPDATE: &str = "update";
+
 /// Appends one entry. Call it with the transaction that makes the change, so the entry and the
 /// change are kept or lost together. Secret-looking fields are dropped here, whatever the caller
-/// passed (see [`changes::is_secret`]).
+/// passed (see [`changes::is_secret`]). An [`UPDATE`] that changed nothing writes nothing.
 pub async fn record<C: ConnectionTrait>(
     conn: &C,
     who: &Who,
@@ -104,6 +107,13 @@ pub async fn record<C: ConnectionTrait>(
     action: &str,
     changes: Changes,
 ) -> AppResult<()> {
+    let changes = changes.scrubbed();
+    // A save that moved nothing a reader can see (same values; only timestamps or the concurrency
+    // version changed) is not a change: an `update` with no field writes no entry. Every other
+    // action (create, delete, send, refresh, status…) is an event in itself and is always written.
+    if action == UPDATE && changes.is_empty() {
+        return Ok(());
+    }
     audit_entry::ActiveModel {
         at: Set(Utc::now()),
         who_kind: Set(who.kind.slug().to_string()),
@@ -113,7 +123,7 @@ pub async fn record<C: ConnectionTrait>(
         entity: Set(entity.to_string()),
         entity_id: Set(id.to_string()),
         action: Set(action.to_string()),
-        changes: Set(changes.scrubbed().to_json()),
+        changes: Set(changes.to_json()),
         ip: Set(who.ip.clone()),
         ..Default::default()
     }

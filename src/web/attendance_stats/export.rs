@@ -6,14 +6,15 @@ use rust_xlsxwriter::{Format as CellFormat, Workbook, Worksheet, XlsxError};
 
 use super::view::SummaryView;
 use crate::domain::attendance::stats::{EventRow, Figure};
-use crate::domain::csv_out::SafeCsv;
+use crate::domain::csv_out::{CsvDialect, SafeCsv};
 use crate::domain::text;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    Csv,
+    /// Comma-separated, or `;` for French-locale spreadsheets (`?format=excel`).
+    Csv(CsvDialect),
     Xlsx,
 }
 
@@ -31,7 +32,7 @@ pub struct Export<'a> {
 impl Export<'_> {
     pub fn response(&self, format: Format) -> AppResult<Response> {
         let (content_type, extension, body) = match format {
-            Format::Csv => ("text/csv; charset=utf-8", "csv", self.csv()),
+            Format::Csv(dialect) => ("text/csv; charset=utf-8", "csv", self.csv(dialect)),
             Format::Xlsx => (
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 "xlsx",
@@ -58,8 +59,8 @@ impl Export<'_> {
         }
     }
 
-    fn csv(&self) -> Vec<u8> {
-        let mut out = SafeCsv::new();
+    fn csv(&self, dialect: CsvDialect) -> Vec<u8> {
+        let mut out = SafeCsv::with_dialect(dialect);
         let mut line = |section: &str, key: &str, label: &str, measure: &str, value: String| {
             out.row([section, key, label, measure, &value]);
         };
