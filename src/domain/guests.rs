@@ -173,7 +173,7 @@ pub async fn add(db: &DatabaseConnection, event_id: i32, request: &AddGuests, wh
     })
 }
 
-/// The guest list, by name, filtered, one page at a time (two queries whatever the page size).
+/// The guest list, by name, filtered, one page at a time (three queries whatever the page size).
 pub async fn list(
     db: &DatabaseConnection,
     event_id: i32,
@@ -181,9 +181,12 @@ pub async fn list(
     paging: PageQuery,
 ) -> AppResult<Paged<Guest>> {
     let event = events::get(db, event_id).await?;
-    let paginator = guest_list::select(event_id, filter.condition()?).paginate(db, paging.per_page());
-    let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(paging.page() - 1).await?;
+    let condition = filter.condition()?;
+    let total = guest_list::select(event_id, condition.clone())
+        .paginate(db, paging.per_page())
+        .num_items()
+        .await?;
+    let items = guest_list::page(db, event_id, condition, paging).await?;
     Ok(Paged {
         items: items.into_iter().map(|(inv, a)| guest(&event, inv, a)).collect(),
         total,
