@@ -79,7 +79,10 @@ async fn the_event_page_its_live_counts_the_guest_api_and_the_directory_cost_the
     let large = app.workshop_with_guests(&token, 150).await;
     let (directory, large_directory) = app.queries_during(browser.get("/actors")).await;
     assert_eq!(directory.status(), StatusCode::OK);
-    assert_eq!(small_directory, large_directory, "directory statements at 5 and 150 actors");
+    assert_eq!(
+        small_directory, large_directory,
+        "directory statements at 5 and 150 actors"
+    );
 
     let mut counts = Vec::new();
     for id in [small, large] {
@@ -98,6 +101,9 @@ async fn the_event_page_its_live_counts_the_guest_api_and_the_directory_cost_the
         assert_eq!(listed.unwrap().status(), StatusCode::OK);
         counts.push((page_n, live_n, api_n));
     }
-    assert_eq!(counts[0], counts[1], "(event page, live counts, guest API) at 5 and 150 guests");
+    assert_eq!(
+        counts[0], counts[1],
+        "(event page, live counts, guest API) at 5 and 150 guests"
+    );
     assert!(counts[0].1 <= 5, "the live counts stay a few statements: {counts:?}");
 }
