@@ -21,6 +21,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
                 .create_if_missing(true)
+                // 8 MiB of pages per connection instead of SQLite's 2 MiB: the event page's
+                // working set (guests, their actors, the counting indexes) at 2,000 guests is
+                // ~4 MiB, and at 2 MiB a third of the page's CPU went to re-reading pages (pread).
+                .pragma("cache_size", "-8192")
         });
     } else {
         options.max_connections(16);

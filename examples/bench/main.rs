@@ -340,9 +340,11 @@ async fn scenario(o: &Options, label: &str, csv: &str, guests: usize) -> anyhow:
     // Load.
     let auth = vec![("Authorization".to_string(), format!("Bearer {token}"))];
     let session = vec![("Cookie".to_string(), cookie)];
+    // A guest's browser sends neither a cookie nor a token: the answer page must not pay for either.
+    let guest: Headers = Vec::new();
     let rows: Vec<(&str, Vec<String>, &Headers)> = vec![
         ("/healthz", vec!["/healthz".into()], &auth),
-        ("answer page GET /rsvp/{token}", answers.clone(), &auth),
+        ("answer page GET /rsvp/{token}", answers.clone(), &guest),
         ("event page (organizer)", vec![format!("/events/{event_id}")], &session),
         ("actor list page", vec!["/actors".into()], &session),
         (
@@ -355,7 +357,15 @@ async fn scenario(o: &Options, label: &str, csv: &str, guests: usize) -> anyhow:
             vec![format!("/api/v1/events/{event_id}/attendance/summary")],
             &auth,
         ),
-        ("check-in page", vec![format!("/events/{event_id}/checkin")], &session),
+        // What a browser loads at the door: the page, then its guest data (wrk alternates them).
+        (
+            "check-in page + guest data",
+            vec![
+                format!("/events/{event_id}/checkin"),
+                format!("/events/{event_id}/checkin/guests"),
+            ],
+            &session,
+        ),
         ("event .ics", vec![format!("/events/{event_id}/invite.ics")], &session),
         (
             "check-in marks API, 100",
@@ -365,11 +375,12 @@ async fn scenario(o: &Options, label: &str, csv: &str, guests: usize) -> anyhow:
     ];
     let started = Instant::now();
     for (name, paths, headers) in rows {
-        let Some(first) = paths.first() else {
+        if paths.is_empty() {
             run.rows.push((format!("{name} (no answer link found)"), None, 0, 0));
             continue;
-        };
-        let (raw, gz) = sizes(&base, first, headers).await?;
+        }
+        // "page + data" rows count the bytes of every path; rotating answer links count one.
+        let (raw, gz) = page_sizes(&base, &paths, headers, name.contains(" + ")).await?;
         let load = wrk::run(&base, &paths, headers, o.connections, o.seconds)?;
         run.rows.push((name.to_string(), Some(load), raw, gz));
     }
@@ -417,6 +428,21 @@ impl Api {
         );
         Ok(r.json().await?)
     }
+}
+
+/// The bytes of one row: its first path, or with `whole` every path (a page and its data).
+async fn page_sizes(
+    base: &str,
+    paths: &[String],
+    headers: &[(String, String)],
+    whole: bool,
+) -> anyhow::Result<(usize, usize)> {
+    let mut total = (0, 0);
+    for path in paths.iter().take(if whole { paths.len() } else { 1 }) {
+        let (raw, gz) = sizes(base, path, headers).await?;
+        total = (total.0 + raw, total.1 + gz);
+    }
+    Ok(total)
 }
 
 /// The body size of one answer, plain and gzipped (reqwest here does not decompress).

@@ -19,6 +19,7 @@ mod m20261201_000005_checkin_roster;
 mod m20261201_000006_audit;
 mod m20261201_000007_frozen_figures;
 mod m20261201_000009_organizer_phone;
+mod m20261201_000010_page_speed;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_organizer_phone::Migration),
             Box::new(m20261201_000005_checkin_roster::Migration),
             Box::new(m20261201_000004_jobs::Migration),
+            Box::new(m20261201_000010_page_speed::Migration),
         ]
     }
 }

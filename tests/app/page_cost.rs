@@ -1,5 +1,6 @@
-//! What a page costs does not grow with the list behind it: the answer page and the attendance
-//! summary run the same number of SQL statements for a 3-guest and a 300-guest event.
+//! What a page costs does not grow with the list behind it: the answer page, the attendance summary,
+//! the event page, its live counts, the guest list API and the directory run the same number of SQL
+//! statements for a small and a large list (the check-in desk's are in `checkin_door.rs`).
 
 use reqwest::StatusCode;
 
@@ -63,4 +64,46 @@ async fn the_answer_page_and_the_attendance_summary_cost_the_same_for_3_or_300_g
     let large_summary = statements(&app, || summary(large)).await;
     assert_eq!(small_summary, large_summary, "attendance summary statements");
     assert!(small_summary <= 12, "{small_summary} statements for the summary");
+}
+
+#[tokio::test]
+async fn the_event_page_its_live_counts_the_guest_api_and_the_directory_cost_the_same_for_5_or_150_guests() {
+    // Without the outbox worker, whose polling would be counted too.
+    let app = crate::helpers::spawn_app_with(|s| s.run_worker = false).await;
+    let token = app.api_token_for("organizer").await;
+    let (browser, _) = app.browser_as("organizer").await;
+    let small = app.workshop_with_guests(&token, 5).await;
+    browser.get("/actors").await; // warm the session
+    let (directory, small_directory) = app.queries_during(browser.get("/actors")).await;
+    assert_eq!(directory.status(), StatusCode::OK);
+    let large = app.workshop_with_guests(&token, 150).await;
+    let (directory, large_directory) = app.queries_during(browser.get("/actors")).await;
+    assert_eq!(directory.status(), StatusCode::OK);
+    assert_eq!(
+        small_directory, large_directory,
+        "directory statements at 5 and 150 actors"
+    );
+
+    let mut counts = Vec::new();
+    for id in [small, large] {
+        let (page, page_n) = app.queries_during(browser.get(&format!("/events/{id}"))).await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let (live, live_n) = app
+            .queries_during(browser.get(&format!("/events/{id}/progress.json")))
+            .await;
+        assert_eq!(live.status(), StatusCode::OK);
+        let api = app.api(
+            reqwest::Method::GET,
+            &format!("/api/v1/events/{id}/invitations?per_page=100"),
+            Some(&token),
+        );
+        let (listed, api_n) = app.queries_during(api.send()).await;
+        assert_eq!(listed.unwrap().status(), StatusCode::OK);
+        counts.push((page_n, live_n, api_n));
+    }
+    assert_eq!(
+        counts[0], counts[1],
+        "(event page, live counts, guest API) at 5 and 150 guests"
+    );
+    assert!(counts[0].1 <= 5, "the live counts stay a few statements: {counts:?}");
 }

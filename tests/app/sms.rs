@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use entity::{actor, invitation, sms_inbound, sms_message};
 use reqwest::{Method, StatusCode};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use serde_json::json;
 
@@ -548,6 +548,8 @@ async fn the_organizer_changes_a_guests_channel_and_an_impossible_one_is_refused
     assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let stored: Vec<String> = invitation::Entity::find()
         .filter(invitation::Column::EventId.eq(event as i32))
+        // In invitation order: without it SQLite returns rows in whichever index it scans.
+        .order_by_asc(invitation::Column::Id)
         .all(&app.db)
         .await
         .unwrap()
