@@ -8,6 +8,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::api::ErrorEnvelope;
+use crate::domain::attendance::campaign;
 use crate::domain::attendance::stats::{self, Across, DisclosureQuery, StatsQuery, Summary};
 use crate::error::AppResult;
 use crate::web::auth_extract::{AnyRole, Require};
@@ -46,6 +47,6 @@ async fn attendance_summary(
     Query(disclosure): Query<DisclosureQuery>,
 ) -> AppResult<Json<Across>> {
     let filter = query.parse(&state.db).await?;
-    let across = stats::across(&state.db, &filter).await?;
-    Ok(Json(across.disclosed(disclosure.published_for(user.user.role))))
+    let published = disclosure.published_for(user.user.role);
+    Ok(Json(campaign::across_disclosed(&state.db, &filter, published).await?))
 }
