@@ -37,6 +37,8 @@ async fn event_attendance_summary(
 
 /// Attendance across the scheduled and completed events selected by report, venue region and period
 /// (`from`/`to` are days, `YYYY-MM-DD`, both included), together and event by event, latest first.
+/// Published figures are added up from each event's published figures, so that no hidden count of
+/// an event can be worked out from them: `"x"` then marks a sum that includes a hidden count.
 #[utoipa::path(get, path = "/api/v1/attendance/summary", tag = "attendance",
     params(StatsQuery, DisclosureQuery),
     responses((status = 200, body = Across), (status = 401, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]

@@ -89,8 +89,11 @@ async fn a_hidden_cell_of_one_event_cannot_be_worked_out_from_the_summary_across
     let [a, b, c] = three_workshops(&app, &organizer).await;
 
     // Each event's own page, as a viewer reads it.
-    let page = |id: i64| get_json(&app, &format!("/api/v1/events/{id}/attendance/summary"), &viewer);
-    let (page_a, page_b, page_c) = (page(a).await, page(b).await, page(c).await);
+    let mut pages = Vec::new();
+    for id in [a, b, c] {
+        pages.push(get_json(&app, &format!("/api/v1/events/{id}/attendance/summary"), &viewer).await);
+    }
+    let [page_a, page_b, page_c] = <[Value; 3]>::try_from(pages).unwrap();
     assert_eq!(page_a["by_gender"]["female"], "<5");
     assert_eq!(page_a["by_gender"]["male"], "x", "20 would give 23 - 20 away");
     assert_eq!(page_a["present"], 23);
@@ -163,6 +166,10 @@ async fn a_hidden_cell_of_one_event_cannot_be_worked_out_from_the_summary_across
     );
     let women_of_a = texts(&html, &format!("#table-events tr[data-event=\"{a}\"] td"));
     assert_eq!(women_of_a[5], "<5", "{women_of_a:?}");
+    assert!(
+        !texts(&html, "#across-note").is_empty(),
+        "\"x\" across events is explained"
+    );
     let html = browser
         .get(&format!("/events/{a}/attendance/stats"))
         .await
@@ -170,6 +177,18 @@ async fn a_hidden_cell_of_one_event_cannot_be_worked_out_from_the_summary_across
         .await
         .unwrap();
     assert_eq!(texts(&html, "#table-gender tr[data-key=\"female\"] td"), ["<5"]);
+    assert!(texts(&html, "#small-group-note").is_empty());
+    let html = browser
+        .get(&format!("/events/{c}/attendance/stats"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(texts(&html, "#table-gender tr[data-key=\"unspecified\"] td"), ["<5"]);
+    assert!(
+        !texts(&html, "#small-group-note").is_empty(),
+        "why every cell reads \"<5\""
+    );
 
     let value = |rows: &[Vec<String>], section: &str, key: &str| {
         rows.iter()

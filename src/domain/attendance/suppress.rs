@@ -84,8 +84,10 @@ impl utoipa::PartialSchema for Figure {
                     .enum_values(Some([SMALL_MARK, WITHHELD_MARK])),
             )
             .description(Some(
-                "A head count; in published figures \"<5\" for 1 to 4 people and \"x\" for a count \
-                 withheld so that a small one cannot be worked out from the total.",
+                "A head count; in published figures \"<5\" for 1 to 4 people (0 to 4 in a group of \
+                 fewer than five, whose zeros are hidden too) and \"x\" for a count withheld so that a \
+                 small one cannot be worked out; across events, \"x\" is a sum that includes a count \
+                 hidden on an event's page.",
             ))
             .into()
     }

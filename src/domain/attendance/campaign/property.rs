@@ -208,6 +208,9 @@ fn each_split(boxes: &[(u64, u64)], total: u64, visit: &mut impl FnMut(&[u64])) 
 /// dimension by dimension).
 type Options = HashMap<Vec<u64>, Vec<Bits>>;
 
+/// What the page and the table say of an event: the total's range, then each dimension's cells'.
+type Boxes = (Vec<(u64, u64)>, Vec<Vec<(u64, u64)>>);
+
 struct Campaign {
     universes: Vec<Vec<String>>,
     coords: Vec<(Coord, Option<(u64, u64)>)>,
@@ -225,7 +228,7 @@ impl Campaign {
 
     /// What the page and the table say of each of an event's figures: figure 0 the total, then
     /// each dimension's cells.
-    fn boxes(&self, page: &Summary, row: &EventRow) -> (Vec<(u64, u64)>, Vec<Vec<(u64, u64)>>) {
+    fn boxes(&self, page: &Summary, row: &EventRow) -> Boxes {
         let mut t_box = meet(total_box(page.present, self.cap), total_box(row.present, self.cap));
         t_box.1 = t_box.1.min(self.cap);
         let mut dim_boxes: Vec<Vec<(u64, u64)>> = (0..DIMS)
@@ -282,7 +285,7 @@ impl Campaign {
                 continue;
             }
             // Every combination of the dimensions' groups is a possibility of the event.
-            let mut pick = vec![0usize; DIMS];
+            let mut pick = [0usize; DIMS];
             loop {
                 let mut bits = vec![0; self.figures()];
                 bits[0] = bit(t);
@@ -355,7 +358,7 @@ fn check(truths: &[Summary], pages: &[Summary], across: &Across) -> Result<(), S
         }
     }
     let campaign = Campaign { universes, coords, cap };
-    let mut boxes: Vec<(Vec<(u64, u64)>, Vec<Vec<(u64, u64)>>)> = pages
+    let mut boxes: Vec<Boxes> = pages
         .iter()
         .zip(&across.events)
         .map(|(p, r)| campaign.boxes(p, r))
@@ -366,7 +369,7 @@ fn check(truths: &[Summary], pages: &[Summary], across: &Across) -> Result<(), S
     let mut limits: Vec<(u64, u64)> = Vec::new();
     for (c, limit) in &campaign.coords {
         let Some((lo, hi)) = *limit else { continue };
-        let part = |b: &(Vec<(u64, u64)>, Vec<Vec<(u64, u64)>>)| match c {
+        let part = |b: &Boxes| match c {
             Coord::Total => b.0[0],
             Coord::Cell(d, i) => b.1[*d][*i],
         };
