@@ -186,8 +186,8 @@ pub struct Published {
 /// No value of a hidden figure may be worked out from what is published beside it.
 ///
 /// **The rule (proved by the property tests in `tests` and `campaign::property`).** A reader knows
-/// every shown count, that "<5" is 1–4 (0–4 when the total is "<5"), that "x" is at least 5 and at most the smallest non-zero count still shown in its
-/// breakdown (the cells withheld are always the smallest, so "x" never exceeds them), and that
+/// every shown count, that "<5" is 1–4 (0–4 when the total is "<5"), that "x" is at least 5 and at
+/// most the smallest non-zero count still shown in its breakdown (the cells withheld are always the smallest, so "x" never exceeds them), and that
 /// every breakdown adds up to the same total — shown, "<5", or "x" (then only what the breakdowns
 /// imply is known). For every hidden figure, the values consistent with all of that must number at
 /// least two. The check is by intervals: for a total `T` in its feasible range, each breakdown is an
