@@ -12,6 +12,7 @@ use axum::response::Response;
 use axum::routing::get;
 
 use crate::AppState;
+use crate::domain::attendance::campaign;
 use crate::domain::attendance::stats::{self, DisclosureQuery, EventRow, StatsFilter, StatsQuery};
 use crate::domain::csv_out::DialectQuery;
 use crate::domain::events::{self, Event};
@@ -208,7 +209,7 @@ async fn show_attendance_stats(
     let published = q.published_for(user.user.role);
     let (view, events, errors, status) = match query.parse(&state.db).await {
         Ok(filter) => {
-            let across = stats::across(&state.db, &filter).await?.disclosed(published);
+            let across = campaign::across_disclosed(&state.db, &filter, published).await?;
             let view = SummaryView::new(across.summary, page.lang);
             (Some(view), across.events, FormErrors::default(), StatusCode::OK)
         }
@@ -242,7 +243,7 @@ async fn export_attendance_stats(
     format: Format,
 ) -> AppResult<Response> {
     let filter = query.parse(&state.db).await?;
-    let across = stats::across(&state.db, &filter).await?.published();
+    let across = campaign::across_disclosed(&state.db, &filter, true).await?;
     let view = SummaryView::new(across.summary, page.lang);
     Export {
         lang: page.lang,

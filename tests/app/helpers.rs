@@ -839,4 +839,52 @@ pub fn form_fields(html: &str, selector: &str) -> Vec<(String, String)> {
         }
     }
     out
+impl TestApp {
+    /// A scheduled workshop on `day` (`YYYY-MM-DD`) at a new venue of `region`; returns the event id.
+    pub async fn workshop_on(&self, token: &str, title: &str, region: &str, day: &str) -> i64 {
+        let venue = self
+            .api_ok(
+                reqwest::Method::POST,
+                "/api/v1/venues",
+                token,
+                serde_json::json!({"name": format!("Salle {title}"), "region": region, "town": region}),
+            )
+            .await;
+        let event = self
+            .api_ok(
+                reqwest::Method::POST,
+                "/api/v1/events",
+                token,
+                serde_json::json!({"kind": "dissemination_workshop", "title": title, "venue_id": venue["id"],
+                    "starts_at": format!("{day}T09:00:00+00:00"), "ends_at": format!("{day}T17:00:00+00:00")}),
+            )
+            .await;
+        let id = event["id"].as_i64().expect("event id");
+        self.api_ok(
+            reqwest::Method::POST,
+            &format!("/api/v1/events/{id}/schedule"),
+            token,
+            serde_json::json!({}),
+        )
+        .await;
+        id
+    }
+
+    /// Records a headcount grid of (category, gender, age group, count) cells from `region`.
+    pub async fn headcount(&self, token: &str, event_id: i64, region: &str, cells: &[(&str, &str, &str, i64)]) {
+        let cells: Vec<serde_json::Value> = cells
+            .iter()
+            .map(|(category, gender, age_group, count)| {
+                serde_json::json!({"category": category, "gender": gender, "age_group": age_group, "count": count})
+            })
+            .collect();
+        self.api_ok(
+            reqwest::Method::POST,
+            &format!("/api/v1/events/{event_id}/attendance"),
+            token,
+            serde_json::json!({"headcount": {"region": region, "cells": cells},
+                "client_id": uuid::Uuid::new_v4().to_string()}),
+        )
+        .await;
+    }
 }

@@ -66,6 +66,7 @@ mod security_headers;
 mod sessions;
 mod setup;
 mod slow_clients;
+mod small_counts_across;
 mod sms;
 mod smtp;
 mod smtp_selftest;

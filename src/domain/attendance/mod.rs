@@ -1,5 +1,6 @@
 //! Who was at an event: check-in marks, walk-ins, headcounts and paper sheets.
 
+pub mod campaign;
 pub mod paper;
 pub mod record;
 pub mod roster;

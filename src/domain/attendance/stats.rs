@@ -481,3 +481,100 @@ async fn per_event<C: ConnectionTrait>(db: &C, scope: Condition) -> AppResult<Ha
     }
     Ok(counts)
 }
+
+/// The figures of an event nobody was invited to or came to.
+pub fn empty_summary(women_target_percent: Option<i32>) -> Summary {
+    Tally::default().summary(women_target_percent)
+}
+
+#[derive(FromQueryResult)]
+struct EventPresenceCell {
+    event_id: i32,
+    gender: String,
+    age_group: String,
+    category: String,
+    region: String,
+    invited: i32,
+    people: i64,
+}
+
+impl Tally {
+    fn add_presence(&mut self, cell: &EventPresenceCell) {
+        let n = count(cell.people);
+        self.present += n;
+        if cell.invited == 1 {
+            self.invited_present += n;
+        }
+        *self.gender.entry(gender_slug(&cell.gender)).or_default() += n;
+        let age = AgeGroup::parse(&cell.age_group).unwrap_or(AgeGroup::Unspecified).slug();
+        *self.age_group.entry(age).or_default() += n;
+        *self.category.entry(category_slug(&cell.category)).or_default() += n;
+        let region = cell.region.trim();
+        let entry = self
+            .region
+            .entry(text::fold(region))
+            .or_insert_with(|| (region.to_string(), 0));
+        entry.1 += n;
+    }
+}
+
+/// Each of these events' exact figures, the same as [`summary`] gives one by one (the published
+/// figures across events are worked out from them): two grouped queries for all the events.
+pub async fn event_summaries<C: ConnectionTrait>(db: &C, events: &[EventRow]) -> AppResult<HashMap<i32, Summary>> {
+    let ids: Vec<i32> = events.iter().map(|e| e.event_id).collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let cells: Vec<EventPresenceCell> = attendance::Entity::find()
+        .select_only()
+        .columns([
+            attendance::Column::EventId,
+            attendance::Column::Gender,
+            attendance::Column::AgeGroup,
+            attendance::Column::Category,
+            attendance::Column::Region,
+        ])
+        .column_as(from_invitation(), "invited")
+        .column_as(attendance::Column::People.sum(), "people")
+        .filter(attendance::Column::EventId.is_in(ids.clone()))
+        .group_by(attendance::Column::EventId)
+        .group_by(attendance::Column::Gender)
+        .group_by(attendance::Column::AgeGroup)
+        .group_by(attendance::Column::Category)
+        .group_by(attendance::Column::Region)
+        .group_by(from_invitation())
+        .into_model()
+        .all(db)
+        .await?;
+    let mut tallies: HashMap<i32, Tally> = HashMap::new();
+    for cell in &cells {
+        tallies.entry(cell.event_id).or_default().add_presence(cell);
+    }
+    let invited: Vec<(i32, String, String, i64)> = invitation::Entity::find()
+        .select_only()
+        .column(invitation::Column::EventId)
+        .column(invitation::Column::Category)
+        .column(invitation::Column::Gender)
+        .column_as(invitation::Column::Id.count(), "n")
+        .filter(invitation::Column::EventId.is_in(ids))
+        .group_by(invitation::Column::EventId)
+        .group_by(invitation::Column::Category)
+        .group_by(invitation::Column::Gender)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (event_id, category, gender, n) in invited {
+        let n = count(n);
+        let t = tallies.entry(event_id).or_default();
+        t.invited += n;
+        *t.invited_gender.entry(gender_slug(&gender)).or_default() += n;
+        *t.invited_category.entry(category_slug(&category)).or_default() += n;
+    }
+    Ok(events
+        .iter()
+        .map(|e| {
+            let tally = tallies.remove(&e.event_id).unwrap_or_default();
+            (e.event_id, tally.summary(e.women_target_percent))
+        })
+        .collect())
+}
