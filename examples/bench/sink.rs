@@ -13,6 +13,9 @@ pub struct Received {
     pub count: std::sync::atomic::AtomicUsize,
     /// When the first and the latest message arrived: the delivery span.
     pub span: Mutex<Option<(std::time::Instant, std::time::Instant)>>,
+    /// While shut, sessions wait before their greeting (up to 50 s, under the client's timeout):
+    /// the outbox fills first, so delivery of an already-queued outbox is measured apart.
+    pub gate_shut: std::sync::atomic::AtomicBool,
 }
 
 impl Received {
@@ -21,14 +24,22 @@ impl Received {
         let span = self.span.lock().unwrap().take();
         span.map(|(a, b)| (b - a).as_secs_f64()).unwrap_or(0.0)
     }
+
+    /// Lets the waiting sessions greet; returns when the gate opened.
+    pub fn open_gate(&self) -> std::time::Instant {
+        self.gate_shut.store(false, std::sync::atomic::Ordering::SeqCst);
+        std::time::Instant::now()
+    }
 }
 
 /// Starts the sink on a free port; returns its port and what it received.
-pub async fn start(keep: usize) -> anyhow::Result<(u16, Arc<Received>)> {
+/// With `shut`, the sessions wait for `open_gate` before they greet.
+pub async fn start(keep: usize, shut: bool) -> anyhow::Result<(u16, Arc<Received>)> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let port = listener.local_addr()?.port();
     let received = Arc::new(Received {
         keep,
+        gate_shut: shut.into(),
         ..Default::default()
     });
     let shared = received.clone();
@@ -46,6 +57,10 @@ pub async fn start(keep: usize) -> anyhow::Result<(u16, Arc<Received>)> {
 async fn session(stream: tokio::net::TcpStream, received: &Received) -> anyhow::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
+    let arrived = std::time::Instant::now();
+    while received.gate_shut.load(std::sync::atomic::Ordering::SeqCst) && arrived.elapsed().as_secs() < 50 {
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
     write.write_all(b"220 sink ESMTP\r\n").await?;
     let mut line = Vec::new();
     loop {

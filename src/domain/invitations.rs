@@ -21,6 +21,9 @@ use crate::mail::MailContext;
 use crate::mail::compose::{self, MailInput, MailKind};
 use crate::mail::outbox::{self, NewMessage};
 
+mod queue;
+pub(crate) use queue::queue_pending_chunk;
+
 /// The invitee's answer token: derived from the server secret and a per-invitation nonce, so
 /// the database holds neither the token nor enough to rebuild it (only its hash, for lookup).
 pub fn rsvp_token(secret: &[u8], invitation_id: i32, nonce: &str) -> String {
@@ -170,42 +173,6 @@ pub(crate) const SENDABLE_SQL: &str = "(a.consent_contact AND ((i.channel = 'sms
 /// Guests queued per write transaction: short enough that SQLite's single writer (answers,
 /// check-in marks) waits tens of milliseconds at most, long enough that commits are few.
 pub const CHUNK: u64 = 100;
-
-/// Queues invitations for up to `CHUNK` guests still waiting for one (email, consent, delivery
-/// pending), in one write transaction with the job's progress; returns how many. Called until it
-/// returns 0, so a crash between chunks loses nothing and queues nobody twice.
-pub(crate) async fn queue_pending_chunk(
-    db: &DatabaseConnection,
-    ctx: &MailContext,
-    event: &Event,
-    venue: Option<&Venue>,
-    job_id: Option<i32>,
-) -> AppResult<u64> {
-    let txn = crate::db::begin_write(db).await?;
-    let guests = invitation::Entity::find()
-        .filter(invitation::Column::EventId.eq(event.id))
-        .filter(invitation::Column::Delivery.eq(Delivery::Pending.slug()))
-        .find_also_related(actor::Entity)
-        .filter(sendable())
-        .order_by_asc(invitation::Column::Id)
-        .limit(CHUNK)
-        .all(&txn)
-        .await?;
-    let mut queued = 0;
-    for (inv, actor) in guests {
-        let Some(actor) = actor.map(Actor::from) else { continue };
-        if !crate::domain::sms::reachable(&inv, &actor) {
-            continue;
-        }
-        queue_message(&txn, ctx, MailKind::Invitation, event, venue, &inv, &actor).await?;
-        queued += 1;
-    }
-    if let Some(job_id) = job_id {
-        crate::domain::jobs::record_progress(&txn, job_id, queued).await?;
-    }
-    txn.commit().await?;
-    Ok(queued)
-}
 
 /// Queues the same kind of message again for one guest (after a failure, or on request).
 pub async fn resend(

@@ -17,6 +17,7 @@ pub mod invitations;
 pub mod jobs;
 pub mod login;
 pub mod organizers;
+pub mod outbox_lease;
 pub mod paging;
 pub mod passwords;
 pub mod regions;

@@ -125,6 +125,8 @@ pub(crate) enum Outcome {
     Failed,
 }
 
+/// Records a delivery's outcome on the message and its invitation: one statement on
+/// PostgreSQL (a data-modifying CTE, so one round trip and one commit), two on SQLite.
 pub(crate) async fn record(
     db: &DatabaseConnection,
     settings: &OutboxSettings,
@@ -137,43 +139,66 @@ pub(crate) async fn record(
         Err(err) if err.permanent => (Outcome::Failed, Delivery::Failed),
         Err(_) => (Outcome::Retrying, Delivery::Queued),
     };
-    let mut update = outbox_message::Entity::update_many()
-        .col_expr(
-            outbox_message::Column::LockedUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .filter(outbox_message::Column::Id.eq(message.id));
-    update = match (&outcome, &result) {
-        (Outcome::Sent, _) => update
-            .col_expr(outbox_message::Column::Status, Expr::value("sent"))
-            .col_expr(outbox_message::Column::SentAt, Expr::value(Some(now)))
-            .col_expr(outbox_message::Column::LastError, Expr::value(""))
-            // The body carries the invitee's answer link; it is not kept once delivered.
-            .col_expr(outbox_message::Column::Body, Expr::value("")),
-        (Outcome::Failed, Err(err)) => update
-            .col_expr(outbox_message::Column::Status, Expr::value("failed"))
-            .col_expr(outbox_message::Column::LastError, Expr::value(err.text.clone())),
-        (_, Err(err)) => update
-            .col_expr(outbox_message::Column::Status, Expr::value("pending"))
-            .col_expr(
-                outbox_message::Column::NextAttemptAt,
-                Expr::value(now + backoff(settings, message.attempts)),
-            )
-            .col_expr(outbox_message::Column::LastError, Expr::value(err.text.clone())),
-        (_, Ok(())) => update,
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(4);
+    let set = match &result {
+        // The body carries the invitee's answer link; it is not kept once delivered.
+        Ok(()) => {
+            values.push(now.into());
+            "status = 'sent', sent_at = $1, last_error = '', body = ''"
+        }
+        Err(err) if err.permanent => {
+            values.push(err.text.clone().into());
+            "status = 'failed', last_error = $1"
+        }
+        Err(err) => {
+            values.push(err.text.clone().into());
+            values.push((now + backoff(settings, message.attempts)).into());
+            "status = 'pending', last_error = $1, next_attempt_at = $2"
+        }
     };
-    update.exec(db).await?;
+    values.push(message.id.into());
+    let id = values.len();
+    let update = format!("UPDATE outbox_messages SET {set}, locked_until = NULL WHERE id = ${id}");
+    let backend = db.get_database_backend();
+    if backend == DatabaseBackend::Postgres {
+        // One statement, committed without waiting for the disk flush (`set_config(…, true)`
+        // holds for this statement's transaction only). The flush per message, not SMTP, was the
+        // worker's pace; if PostgreSQL itself crashes, the last fraction of a second of marks
+        // can be lost and those messages go out again once their lease runs out, the same
+        // at-least-once delivery as after a worker crash.
+        let tail = match message.invitation_id {
+            Some(invitation_id) => {
+                values.push(invitation_id.into());
+                values.push(delivery.slug().into());
+                format!(
+                    "UPDATE invitations SET delivery = ${} WHERE id = ${} AND EXISTS (SELECT 1 FROM m)",
+                    id + 2,
+                    id + 1
+                )
+            }
+            None => "SELECT 1 FROM m".to_string(),
+        };
+        let sql = format!(
+            "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true) AS v), \
+             m AS ({update} AND EXISTS (SELECT 1 FROM quick) RETURNING id) {tail}"
+        );
+        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?;
+    } else {
+        db.execute_raw(Statement::from_sql_and_values(backend, update, values))
+            .await?;
+        if let Some(invitation_id) = message.invitation_id {
+            invitation::Entity::update_many()
+                .col_expr(invitation::Column::Delivery, Expr::value(delivery.slug()))
+                .filter(invitation::Column::Id.eq(invitation_id))
+                .exec(db)
+                .await?;
+        }
+    }
     if let Err(err) = &result {
         // An SMTP refusal quotes the recipient's address.
         let error = crate::log_mask::text(&err.text);
         tracing::warn!(id = message.id, permanent = err.permanent, error = %error, "delivery failed");
-    }
-    if let Some(invitation_id) = message.invitation_id {
-        invitation::Entity::update_many()
-            .col_expr(invitation::Column::Delivery, Expr::value(delivery.slug()))
-            .filter(invitation::Column::Id.eq(invitation_id))
-            .exec(db)
-            .await?;
     }
     Ok(outcome)
 }
@@ -213,28 +238,14 @@ pub(crate) fn backoff(settings: &OutboxSettings, attempts: i32) -> chrono::Durat
 
 /// Leases up to `limit` due messages (pending and due, or abandoned by a dead worker).
 pub(crate) async fn claim(db: &DatabaseConnection, limit: usize, lease: Duration) -> AppResult<Vec<Claimed>> {
-    let now = Utc::now();
-    let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(2));
-    let backend = db.get_database_backend();
-    let lock = if backend == DatabaseBackend::Postgres {
-        "FOR UPDATE SKIP LOCKED"
-    } else {
-        ""
-    };
-    let sql = format!(
-        "UPDATE outbox_messages SET status = 'sending', locked_until = $1, attempts = attempts + 1 \
-         WHERE id IN (SELECT id FROM outbox_messages \
-           WHERE (status = 'pending' AND next_attempt_at <= $2) OR (status = 'sending' AND locked_until < $2) \
-           ORDER BY id LIMIT $3 {lock}) \
-         RETURNING id, invitation_id, recipient, message_id, body, attempts"
-    );
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [until.into(), now.into(), (limit as i64).into()],
-        ))
-        .await?;
+    let rows = crate::domain::outbox_lease::claim_due(
+        db,
+        "outbox_messages",
+        "id, invitation_id, recipient, message_id, body, attempts",
+        limit,
+        lease,
+    )
+    .await?;
     let mut claimed = Vec::with_capacity(rows.len());
     for row in rows {
         claimed.push(Claimed {

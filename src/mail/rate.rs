@@ -77,7 +77,11 @@ impl Throttle {
             state.next = slot + self.interval;
             slot
         };
-        tokio::time::sleep_until(slot).await;
+        // A turn that is already here is taken at once: tokio's timer rounds a deadline up to its
+        // next millisecond tick, so sleeping until "now" cost each message about a millisecond.
+        if slot > Instant::now() {
+            tokio::time::sleep_until(slot).await;
+        }
     }
 
     /// How long until a message may start (for a lane deciding whether to hand its claims back).

@@ -41,6 +41,25 @@ pub struct Worker {
     health: Arc<WorkerHealth>,
     /// The server's pace, shared by the lanes: the rate and the backoff after 421/451.
     throttle: Throttle,
+    turns: Turns,
+}
+
+/// On SQLite the lanes take turns to write. SQLite has one writer, and a lane that finds the
+/// lock taken sleeps in SQLite's busy handler (1, 2, 5, 10 … ms) instead of waiting its turn
+/// in a queue: with four lanes that sleeping, not SMTP, set the pace. PostgreSQL needs no turns.
+struct Turns {
+    sqlite: bool,
+    lock: tokio::sync::Mutex<()>,
+}
+
+impl Turns {
+    async fn take(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        if self.sqlite {
+            Some(self.lock.lock().await)
+        } else {
+            None
+        }
+    }
 }
 
 impl Worker {
@@ -52,8 +71,13 @@ impl Worker {
     ) -> Self {
         let slots = (0..settings.concurrency.max(1)).map(|_| None).collect();
         let throttle = Throttle::new(settings.rate, settings.throttle_backoff, settings.max_backoff);
+        let turns = Turns {
+            sqlite: db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite,
+            lock: tokio::sync::Mutex::new(()),
+        };
         Worker {
             throttle,
+            turns,
             db,
             mailer,
             settings,
@@ -85,10 +109,11 @@ impl Worker {
         let settings = &self.settings;
         let health = &self.health;
         let throttle = &self.throttle;
-        let lanes = self
-            .slots
-            .iter_mut()
-            .map(|slot| AssertUnwindSafe(lane(db, mailer, settings, sender, health, throttle, slot)).catch_unwind());
+        let turns = &self.turns;
+        let lanes = self.slots.iter_mut().map(|slot| {
+            let pace = Pace { throttle, turns };
+            AssertUnwindSafe(lane(db, mailer, settings, sender, health, pace, slot)).catch_unwind()
+        });
         let results = futures_util::future::join_all(lanes).await;
         let mut total = BatchReport::default();
         let mut claims_failed = 0;
@@ -163,6 +188,13 @@ impl Worker {
     }
 }
 
+/// What the lanes share: the server's pace and the turns to write.
+#[derive(Clone, Copy)]
+struct Pace<'a> {
+    throttle: &'a Throttle,
+    turns: &'a Turns,
+}
+
 /// One lane of a batch: claims a few messages and sends them one after the other on its connection.
 async fn lane(
     db: &DatabaseConnection,
@@ -170,20 +202,25 @@ async fn lane(
     settings: &OutboxSettings,
     sender: Option<&lettre::Address>,
     health: &WorkerHealth,
-    throttle: &Throttle,
+    pace: Pace<'_>,
     slot: &mut Option<Connection>,
 ) -> AppResult<BatchReport> {
+    let Pace { throttle, turns } = pace;
     const PER_LANE: usize = 8;
     let mut report = BatchReport::default();
     // Under a rate a lane waits its turn between messages: one claim each keeps the wait short.
     let per_lane = if settings.rate.is_some() { 1 } else { PER_LANE };
     let claimed_at = std::time::Instant::now();
-    let mut claimed = claim(db, per_lane, settings.lease).await?.into_iter();
+    let mut claimed = {
+        let _turn = turns.take().await;
+        claim(db, per_lane, settings.lease).await?.into_iter()
+    };
     while let Some(message) = claimed.next() {
         // A turn that would come after half the lease hands the claims back rather than let
         // the lease run out under them (another lane would then send them a second time).
         if claimed_at.elapsed() + throttle.wait() > settings.lease / 2 {
             let until = chrono::Utc::now() + chrono::Duration::from_std(throttle.wait()).unwrap_or_default();
+            let _turn = turns.take().await;
             for message in std::iter::once(message).chain(claimed.by_ref()) {
                 release(db, message.id, until, "").await?;
             }
@@ -211,6 +248,7 @@ async fn lane(
                 let pause = throttle.slow_down();
                 tracing::warn!(id = message.id, pause_ms = pause.as_millis() as u64, error = %err.text, "the mail server asks to slow down");
                 let until = chrono::Utc::now() + chrono::Duration::from_std(pause).unwrap_or_default();
+                let _turn = turns.take().await;
                 release(db, message.id, until, &err.text).await?;
                 for rest in claimed.by_ref() {
                     release(db, rest.id, until, "").await?;
@@ -221,7 +259,11 @@ async fn lane(
             Ok(()) => throttle.went_through(),
             Err(_) => {}
         }
-        match record(db, settings, &message, outcome).await {
+        let recorded = {
+            let _turn = turns.take().await;
+            record(db, settings, &message, outcome).await
+        };
+        match recorded {
             Ok(Outcome::Sent) => report.sent += 1,
             Ok(Outcome::Retrying) => report.retrying += 1,
             Ok(Outcome::Failed) => report.failed += 1,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use tokio::sync::Notify;
 
 use crate::error::AppResult;
@@ -144,27 +144,14 @@ async fn expire(db: &DatabaseConnection) -> AppResult<u64> {
 }
 
 async fn claim(db: &DatabaseConnection, limit: usize, lease: Duration) -> AppResult<Vec<Claimed>> {
-    let now = Utc::now();
-    let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(2));
-    let lock = if db.get_database_backend() == DatabaseBackend::Postgres {
-        "FOR UPDATE SKIP LOCKED"
-    } else {
-        ""
-    };
-    let sql = format!(
-        "UPDATE sms_messages SET status = 'sending', locked_until = $1, attempts = attempts + 1 \
-         WHERE id IN (SELECT id FROM sms_messages \
-           WHERE (status = 'pending' AND next_attempt_at <= $2) OR (status = 'sending' AND locked_until < $2) \
-           ORDER BY id LIMIT $3 {lock}) \
-         RETURNING id, event_id, recipient, text, coding, attempts"
-    );
-    let rows = db
-        .query_all_raw(statement(
-            db,
-            &sql,
-            vec![until.into(), now.into(), (limit as i64).into()],
-        ))
-        .await?;
+    let rows = crate::domain::outbox_lease::claim_due(
+        db,
+        "sms_messages",
+        "id, event_id, recipient, text, coding, attempts",
+        limit,
+        lease,
+    )
+    .await?;
     let mut claimed = Vec::with_capacity(rows.len());
     for row in rows {
         let event_id: i32 = row.try_get("", "event_id")?;

@@ -209,3 +209,91 @@ async fn a_send_left_by_a_dead_process_is_resumed_once_its_lease_runs_out() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
+
+/// The answer link in a queued message's text part.
+fn rsvp_token_in(body: &str) -> Option<String> {
+    let parsed = mail_parser::MessageParser::default().parse(body.as_bytes())?;
+    let text = parsed.body_text(0)?.to_string();
+    let at = text.find("/rsvp/")?;
+    Some(
+        text[at + 6..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_thousand_guests_are_queued_in_batches_once_each_with_their_own_message() {
+    // No worker: the outbox is inspected as the job left it.
+    let app = spawn_app_with(|s| {
+        s.send_wait = Duration::ZERO;
+        s.run_worker = false;
+    })
+    .await;
+    let token = app.api_token_for("organizer").await;
+    // Twenty chunks; 5,000 (the bench's size) takes two minutes in a debug build.
+    let guests = 2000;
+    let event_id = app.workshop_with_guests(&token, guests).await;
+
+    let (status, location, job) = post_send(&app, &token, event_id).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let location = location.expect("a Location for the job");
+    // A second click while the job runs joins it.
+    let (_, _, second) = post_send(&app, &token, event_id).await;
+    assert_eq!(second["id"], job["id"], "{second}");
+    let done = finished(&app, &token, &location).await;
+    assert_eq!(
+        (done["status"].as_str(), done["done"].as_u64()),
+        (Some("done"), Some(guests as u64))
+    );
+
+    // One message per guest, to that guest's address, carrying that guest's answer link.
+    let invitations: std::collections::HashMap<i32, (invitation::Model, Option<entity::actor::Model>)> =
+        invitation::Entity::find()
+            .filter(invitation::Column::EventId.eq(event_id as i32))
+            .find_also_related(entity::actor::Entity)
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(inv, actor)| (inv.id, (inv, actor)))
+            .collect();
+    let messages = outbox_message::Entity::find()
+        .filter(outbox_message::Column::EventId.eq(event_id as i32))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(messages.len(), guests);
+    let mut seen = std::collections::HashSet::new();
+    for message in &messages {
+        let id = message.invitation_id.expect("the message names its invitation");
+        assert!(seen.insert(id), "invitation {id} queued twice");
+        let (inv, actor) = &invitations[&id];
+        assert_eq!(inv.delivery, "queued");
+        assert_eq!(inv.sent_sequence, Some(0));
+        assert_eq!(Some(&message.recipient), actor.as_ref().and_then(|a| a.email.as_ref()));
+        assert_eq!(message.status, "pending");
+        let link = rsvp_token_in(&message.body).expect("an answer link");
+        assert_eq!(
+            inv.rsvp_token_hash.as_deref(),
+            Some(toguna::domain::secrets::hash_token(&link).as_str()),
+            "the link of invitation {id} is the one stored"
+        );
+    }
+    // The link opens the guest's own answer page.
+    let (first, actor) = &invitations[&messages[0].invitation_id.unwrap()];
+    let link = rsvp_token_in(&messages[0].body).unwrap();
+    let page = app.get(&format!("/rsvp/{link}")).await;
+    assert_eq!(page.status(), StatusCode::OK, "invitation {}", first.id);
+    assert!(page.text().await.unwrap().contains(&actor.as_ref().unwrap().full_name));
+
+    // Sending again queues nobody.
+    let (_, _, again) = post_send(&app, &token, event_id).await;
+    assert_eq!(
+        (again["queued"].as_u64(), again["status"].as_str()),
+        (Some(0), Some("done")),
+        "{again}"
+    );
+    assert_eq!(outbox_rows(&app, event_id).await, guests as u64);
+}
