@@ -839,6 +839,8 @@ pub fn form_fields(html: &str, selector: &str) -> Vec<(String, String)> {
         }
     }
     out
+}
+
 impl TestApp {
     /// A scheduled workshop on `day` (`YYYY-MM-DD`) at a new venue of `region`; returns the event id.
     pub async fn workshop_on(&self, token: &str, title: &str, region: &str, day: &str) -> i64 {

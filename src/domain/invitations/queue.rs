@@ -234,17 +234,15 @@ fn compose_one(
     let reply_tag = ctx
         .plus_addressing
         .then(|| crate::domain::inbound_mail::tags::reply_tag(&ctx.secret, inv.id));
+    let stored = Response::parse(&inv.response).unwrap_or(Response::None);
     let composed = compose::compose(&MailInput {
         kind: MailKind::Invitation,
         event,
         venue,
         actor,
         recipient: &recipient,
-        response: crate::domain::events::moves::answer_for_calendar(
-            event,
-            Response::parse(&inv.response).unwrap_or(Response::None),
-            inv.answered_sequence,
-        ),
+        response: crate::domain::events::moves::answer_for_calendar(event, stored, inv.answered_sequence),
+        reconfirm: crate::domain::events::moves::to_reconfirm(event, stored, inv.answered_sequence).then_some(stored),
         rsvp_url: &url,
         checkin_url: &checkin_url,
         from: &ctx.from,
