@@ -256,4 +256,29 @@ async fn a_renamed_actor_moves_in_the_guest_list() {
         .map(|inv| inv.name_key)
         .collect();
     assert_eq!(stored, ["invitee 1", "invitee 2", "zoe traore"]);
+
+    // Merged into an actor of another name, the guest sorts under the kept name.
+    let absorbed = listed["items"][1]["actor_id"].as_i64().unwrap();
+    let kept = app
+        .api_ok(
+            Method::POST,
+            "/api/v1/actors",
+            &token,
+            json!({"full_name": "Aminata Diarra", "category": "civil_society", "town": "Kayes"}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let merged = browser
+        .submit(
+            "/actors/duplicates",
+            &format!("/actors/{kept}/merge"),
+            &[("other_id", &absorbed.to_string())],
+        )
+        .await;
+    assert_eq!(merged.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        names(&browser, &format!("/events/{id}")).await,
+        ["Aminata Diarra", "Invitée 1", "Zoé Traoré"]
+    );
 }
