@@ -36,6 +36,8 @@ pub struct Model {
     pub age_group: String,
     pub category: String,
     pub region: String,
+    /// The actor's `name_key`, kept in step with the actor: the guest list's order, read from an index.
+    pub name_key: String,
     #[sea_orm(belongs_to, from = "event_id", to = "id")]
     pub event: HasOne<super::event::Entity>,
     #[sea_orm(belongs_to, from = "actor_id", to = "id")]

@@ -20,6 +20,7 @@ mod m20261201_000006_audit;
 mod m20261201_000007_frozen_figures;
 mod m20261201_000009_organizer_phone;
 mod m20261201_000010_page_speed;
+mod m20261201_000015_guest_order;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_checkin_roster::Migration),
             Box::new(m20261201_000004_jobs::Migration),
             Box::new(m20261201_000010_page_speed::Migration),
+            Box::new(m20261201_000015_guest_order::Migration),
         ]
     }
 }

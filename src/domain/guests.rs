@@ -121,6 +121,7 @@ pub async fn add(db: &DatabaseConnection, event_id: i32, request: &AddGuests, wh
                 a.category.clone(),
                 a.region.clone(),
             );
+            let name_key = a.name_key.clone();
             let actor = Actor::from(a);
             let channel = crate::domain::sms::choose_channel(&actor);
             let delivery = if matches!(channel, Channel::Email | Channel::Sms) {
@@ -142,6 +143,7 @@ pub async fn add(db: &DatabaseConnection, event_id: i32, request: &AddGuests, wh
                 age_group: sea_orm::Set(frozen.1),
                 category: sea_orm::Set(frozen.2),
                 region: sea_orm::Set(frozen.3),
+                name_key: sea_orm::Set(name_key),
                 ..Default::default()
             }
         })
@@ -182,11 +184,8 @@ pub async fn list(
 ) -> AppResult<Paged<Guest>> {
     let event = events::get(db, event_id).await?;
     let condition = filter.condition()?;
-    let total = guest_list::select(event_id, condition.clone())
-        .paginate(db, paging.per_page())
-        .num_items()
-        .await?;
-    let items = guest_list::page(db, event_id, condition, paging).await?;
+    let total = guest_list::count(db, event_id, filter, condition.clone()).await?;
+    let items = guest_list::page(db, event_id, filter, condition, paging).await?;
     Ok(Paged {
         items: items.into_iter().map(|(inv, a)| guest(&event, inv, a)).collect(),
         total,

@@ -502,7 +502,7 @@ pub async fn letters(
     }
     let rows = query
         .find_also_related(actor::Entity)
-        .order_by_asc(actor::Column::NameKey)
+        .order_by_asc(invitation::Column::NameKey)
         .all(db)
         .await?;
     let mut letters = Vec::new();

@@ -217,3 +217,68 @@ async fn the_guest_list_exports_as_csv_and_xlsx_with_answers_comments_and_delive
         StatusCode::FORBIDDEN
     );
 }
+
+/// The list's order is a copy of the name kept on each invitation: renaming the actor moves the guest.
+#[tokio::test]
+async fn a_renamed_actor_moves_in_the_guest_list() {
+    let app = spawn_app().await;
+    let token = app.api_token_for("organizer").await;
+    let id = app.workshop_with_guests(&token, 3).await;
+    let path = format!("/api/v1/events/{id}/invitations");
+    let listed = app.api_ok(Method::GET, &path, &token, json!(null)).await;
+    let first = listed["items"][0]["actor_id"].as_i64().unwrap();
+    let actor = app
+        .api_ok(Method::GET, &format!("/api/v1/actors/{first}"), &token, json!(null))
+        .await;
+    let mut input = actor.clone();
+    input["full_name"] = json!("Zoé Traoré");
+    for key in ["id", "created_at", "updated_at"] {
+        input.as_object_mut().unwrap().remove(key);
+    }
+    app.api_ok(Method::PUT, &format!("/api/v1/actors/{first}"), &token, input)
+        .await;
+
+    let (browser, _) = app.browser_as("organizer").await;
+    assert_eq!(
+        names(&browser, &format!("/events/{id}")).await,
+        ["Invitée 1", "Invitée 2", "Zoé Traoré"]
+    );
+    let listed = app.api_ok(Method::GET, &path, &token, json!(null)).await;
+    assert_eq!(listed["items"][2]["actor_id"], first);
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let stored: Vec<String> = entity::invitation::Entity::find()
+        .filter(entity::invitation::Column::EventId.eq(id as i32))
+        .order_by_asc(entity::invitation::Column::NameKey)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|inv| inv.name_key)
+        .collect();
+    assert_eq!(stored, ["invitee 1", "invitee 2", "zoe traore"]);
+
+    // Merged into an actor of another name, the guest sorts under the kept name.
+    let absorbed = listed["items"][1]["actor_id"].as_i64().unwrap();
+    let kept = app
+        .api_ok(
+            Method::POST,
+            "/api/v1/actors",
+            &token,
+            json!({"full_name": "Aminata Diarra", "category": "civil_society", "town": "Kayes"}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let merged = browser
+        .submit(
+            "/actors/duplicates",
+            &format!("/actors/{kept}/merge"),
+            &[("other_id", &absorbed.to_string())],
+        )
+        .await;
+    assert_eq!(merged.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        names(&browser, &format!("/events/{id}")).await,
+        ["Aminata Diarra", "Invitée 1", "Zoé Traoré"]
+    );
+}

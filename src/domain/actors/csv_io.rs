@@ -418,6 +418,7 @@ pub async fn import(
             line.phone = line.phone.or(current.phone.clone());
             line.into_active_model(current.into()).update(&txn).await?;
         }
+        crate::domain::guest_list::follow_names(&txn, chunk).await?;
     }
     txn.commit().await?;
     Ok(ImportSummary {

@@ -217,6 +217,8 @@ pub async fn merge(db: &DatabaseConnection, kept: i32, absorbed: i32, who: &Who)
     model.updated_at = Set(Utc::now());
     let merged = Actor::from(model.update(&txn).await?);
     actor::Entity::delete_by_id(absorbed).exec(&txn).await?;
+    // The absorbed actor's invitations now sort under the kept actor's name.
+    crate::domain::guest_list::follow_names(&txn, &[kept]).await?;
     // One entry per actor touched, so each one's history tells where the other went.
     let changes = Changes::diff(&Actor::from(keeper), &merged).note("absorbed_id", absorbed);
     audit::record(&txn, who, "actor", kept, "merge", changes).await?;

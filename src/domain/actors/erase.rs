@@ -91,6 +91,8 @@ pub async fn erase(db: &DatabaseConnection, actor_id: i32, by: Option<i32>, who:
         if !inv.response_comment.is_empty() {
             model.response_comment = Set(ANONYMISED.into());
         }
+        // The list's copy of the name goes with the name.
+        model.name_key = Set(ANONYMISED.into());
         // The answer link of a person who is gone must not work any more.
         model.rsvp_nonce = Set(None);
         model.rsvp_token_hash = Set(None);

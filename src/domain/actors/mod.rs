@@ -343,6 +343,7 @@ pub async fn update(
     let valid = input.validate(regions)?;
     let before = Actor::from(existing.clone());
     let actor = Actor::from(valid.into_active_model(existing.into()).update(&txn).await?);
+    crate::domain::guest_list::follow_names(&txn, &[id]).await?;
     audit::record(&txn, who, "actor", id, "update", Changes::diff(&before, &actor)).await?;
     txn.commit().await?;
     Ok(actor)
