@@ -39,11 +39,35 @@ pub struct Kannel {
     received: Arc<Mutex<Vec<Received>>>,
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+/// `n` free ports, all different and none in `taken` (the listeners are held until all are chosen).
+fn distinct_free_ports(n: usize, taken: &[u16]) -> Vec<u16> {
+    let mut held = Vec::new();
+    let mut ports = Vec::new();
+    while ports.len() < n {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let port = listener.local_addr().expect("local address").port();
+        if !taken.contains(&port) && !ports.contains(&port) {
+            ports.push(port);
+        }
+        held.push(listener);
+    }
+    ports
+}
+
+/// Waits (30 s at most) until every port accepts; `false` as soon as the process has exited (a
+/// port was taken) or when the time is up.
+async fn listening(process: &mut std::process::Child, ports: &[u16]) -> bool {
+    let mut tries = 600;
+    for port in ports {
+        while tokio::net::TcpStream::connect(("127.0.0.1", *port)).await.is_err() {
+            tries -= 1;
+            if tries == 0 || !matches!(process.try_wait(), Ok(None)) {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    true
 }
 
 fn installed() -> bool {
@@ -63,12 +87,13 @@ impl Kannel {
             eprintln!("skipped: Kannel is not installed (apt-get install kannel kannel-extras)");
             return None;
         }
+        let ports = distinct_free_ports(5, &[]);
         Some(Kannel {
-            admin_port: free_port(),
-            smsbox_port: free_port(),
-            operator_port: free_port(),
-            inject_port: free_port(),
-            sendsms_port: free_port(),
+            admin_port: ports[0],
+            smsbox_port: ports[1],
+            operator_port: ports[2],
+            inject_port: ports[3],
+            sendsms_port: ports[4],
             dir: tempfile::tempdir().expect("temporary folder"),
             bearerbox: None,
             smsbox: None,
@@ -148,18 +173,33 @@ get-url = "{app}/sms/kannel/inbound?secret={SECRET}&from=%p&to=%P&text=%a&ts=%T"
     }
 
     /// Starts bearerbox, the operator and smsbox; `app` is the app's address for the callbacks.
+    /// Another test may take one of bearerbox's ports between `reserve` and here (the suite runs in
+    /// parallel): bearerbox then exits, and it is started again on fresh ports. The sendsms port
+    /// stays, since the app already points at it.
     pub async fn start(&mut self, app: &str) {
-        let conf = self.config(app);
-        self.bearerbox = Some(
-            Command::new("/usr/sbin/bearerbox")
+        for attempt in 1..=3 {
+            let conf = self.config(app);
+            let mut bearerbox = Command::new("/usr/sbin/bearerbox")
                 .arg(&conf)
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
-                .expect("start bearerbox"),
-        );
-        wait_listening(self.operator_port, "bearerbox's fake SMSC").await;
-        wait_listening(self.smsbox_port, "bearerbox's smsbox port").await;
+                .expect("start bearerbox");
+            if listening(&mut bearerbox, &[self.operator_port, self.smsbox_port]).await {
+                self.bearerbox = Some(bearerbox);
+                break;
+            }
+            let _ = bearerbox.kill();
+            let _ = bearerbox.wait();
+            assert!(
+                attempt < 3,
+                "bearerbox did not listen on its ports after 3 tries (see {}/bearerbox.log)",
+                self.dir.path().display()
+            );
+            let ports: Vec<u16> = distinct_free_ports(4, &[self.sendsms_port]);
+            (self.admin_port, self.smsbox_port, self.operator_port, self.inject_port) =
+                (ports[0], ports[1], ports[2], ports[3]);
+        }
         self.start_operator();
         self.start_smsbox().await;
     }
