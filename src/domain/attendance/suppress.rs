@@ -1,5 +1,6 @@
 //! Small-cell suppression of one event's published attendance figures: no count of one to four
-//! people is shown, and no hidden count can be worked out from the figures shown beside it.
+//! people is shown, and no hidden count can be worked out from the figures shown beside it, the
+//! links between the invited and present groups included (see `link`).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -327,19 +328,34 @@ impl Reader {
         }
     }
 
+    /// Per breakdown still published, each hidden cell's (least, most) given the others and the
+    /// total: an outer bound of what the reader can deduce.
+    fn intervals(&self) -> Vec<Vec<(u64, u64)>> {
+        let (t_low, t_high) = self.total;
+        self.parts
+            .iter()
+            .map(|(shown, hidden)| {
+                let all_low: u64 = hidden.iter().map(|h| h.0).sum();
+                let all_high: u64 = hidden.iter().map(|h| h.1).fold(0, u64::saturating_add);
+                hidden
+                    .iter()
+                    .map(|&(low, high)| {
+                        let others_low = all_low - low;
+                        let others_high = all_high.saturating_sub(high);
+                        let least = low.max(t_low.saturating_sub(shown.saturating_add(others_high)));
+                        let most = high.min(t_high.saturating_sub(shown + others_low));
+                        (least, most)
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     fn first_pinned(&self, total_hidden: bool) -> Option<Pinned> {
         let (t_low, t_high) = self.total;
-        for (b, (shown, hidden)) in self.parts.iter().enumerate() {
-            let all_low: u64 = hidden.iter().map(|h| h.0).sum();
-            let all_high: u64 = hidden.iter().map(|h| h.1).fold(0, u64::saturating_add);
-            for &(low, high) in hidden {
-                let others_low = all_low - low;
-                let others_high = all_high.saturating_sub(high);
-                let least = low.max(t_low.saturating_sub(shown.saturating_add(others_high)));
-                let most = high.min(t_high.saturating_sub(shown + others_low));
-                if least >= most {
-                    return Some(Pinned::Cell(self.index[b]));
-                }
+        for (b, cells) in self.intervals().iter().enumerate() {
+            if cells.iter().any(|&(least, most)| least >= most) {
+                return Some(Pinned::Cell(self.index[b]));
             }
         }
         if total_hidden && t_low >= t_high {
@@ -386,7 +402,10 @@ impl Summary {
     /// The figures others may see on the event's own page: small cells hidden, and those that would
     /// give them away. Regions are listed only for the names people gave, so each listed one is at
     /// least one person: they are not listed at all for a group of fewer than five (four names
-    /// would show one person each) nor when the breakdown is withheld whole.
+    /// would show one person each) nor when the breakdown is withheld whole. The present group and
+    /// the invited group are each protected alone; the split between invited guests who came and
+    /// walk-ins is then published only when the links between the groups cannot bind (`link`),
+    /// otherwise both show "x".
     pub fn published(&self) -> Summary {
         if self.published {
             return self.clone();
@@ -401,10 +420,18 @@ impl Summary {
             self.by_region.counts(),
         ];
         let parts: Vec<Part<'_>> = present_sets.iter().map(|c| Part::open(c)).collect();
-        let present = protect(exact(self.present), &parts);
+        let mut present = protect(exact(self.present), &parts);
         let invited_sets = [self.invited_by_gender.counts(), self.invited_by_category.counts()];
         let parts: Vec<Part<'_>> = invited_sets.iter().map(|c| Part::open(c)).collect();
         let invited = protect(exact(self.invited), &parts);
+        let shared = [
+            (&self.by_gender, 1, &self.invited_by_gender, 0),
+            (&self.by_category, 3, &self.invited_by_category, 1),
+        ];
+        if !link::is_slack(&present, &present_sets, &invited, &invited_sets, &shared) {
+            present.dropped[0] = true;
+            present.cells[0] = vec![Figure::Withheld; 2];
+        }
         let named = |b: &Breakdown, figures: &[Figure]| {
             Breakdown(
                 b.0.iter()
@@ -447,5 +474,6 @@ impl Summary {
     }
 }
 
+mod link;
 #[cfg(test)]
 mod tests;

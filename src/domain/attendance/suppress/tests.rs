@@ -142,7 +142,9 @@ fn summary() -> Summary {
 fn a_published_summary_hides_walk_ins_with_the_invited_and_keeps_totals() {
     let published = summary().published();
     assert!(published.published);
-    assert_eq!((published.invited_present, published.walk_ins), (Withheld, Small));
+    // 29 to 32 invited came, but only 29 or more are known to be women, the 40 invited all are:
+    // the links to the invited could bind, so the split is not published at all.
+    assert_eq!((published.invited_present, published.walk_ins), (Withheld, Withheld));
     assert_eq!((published.present, published.invited), (Exact(33), Exact(40)));
     assert_eq!(published.by_gender.get("male"), Small);
     assert_eq!(published.by_gender.get("female"), Withheld);
@@ -308,6 +310,246 @@ proptest::proptest! {
                         "cell {b}/{i} pinned to {:?}: {parts:?} {published:?}", values[b][i]
                     );
                 }
+            }
+        }
+    }
+}
+
+/// 5 invited (4 women, 1 man) of whom 5 came, with 2 walk-ins (men).
+fn five_invited_all_came() -> Summary {
+    Summary {
+        published: false,
+        invited: Exact(5),
+        present: Exact(7),
+        invited_present: Exact(5),
+        walk_ins: Exact(2),
+        by_gender: exact(&[("female", 4), ("male", 3), ("unspecified", 0)]),
+        by_age_group: exact(&[("adult", 7)]),
+        by_category: exact(&[("civil_society", 7)]),
+        by_region: exact(&[("Kayes", 7)]),
+        invited_by_gender: exact(&[("female", 4), ("male", 1), ("unspecified", 0)]),
+        invited_by_category: exact(&[("civil_society", 5)]),
+        women_share_percent: Some(57.1),
+        women_target_percent: Some(30),
+    }
+}
+
+/// The values of "invited and present" a reader keeps once the present group's own equations are
+/// met and the links to the invited group are applied (an outer bound: those that pass only
+/// necessary conditions). The invited who came are at most the invited, and at most, per cell of
+/// each breakdown both groups share, the smaller of the present and the invited in that cell.
+fn invited_present_values(published: &Summary) -> BTreeSet<u64> {
+    let s = published;
+    let origin = vec![0, 0];
+    let present_parts = [origin, vec![0; s.by_gender.0.len()], vec![0; s.by_category.0.len()]];
+    let present_cells = vec![
+        vec![s.invited_present, s.walk_ins],
+        s.by_gender.0.iter().map(|c| c.1).collect(),
+        s.by_category.0.iter().map(|c| c.1).collect(),
+    ];
+    if present_cells[0].iter().all(|f| *f == Withheld) {
+        // Not published: any count from 0 to the people present.
+        return (0..=100).collect();
+    }
+    let (_, present) = deducible(s.present, &present_parts, &present_cells);
+    let invited_parts = [
+        vec![0; s.invited_by_gender.0.len()],
+        vec![0; s.invited_by_category.0.len()],
+    ];
+    let invited_cells = vec![
+        s.invited_by_gender.0.iter().map(|c| c.1).collect(),
+        s.invited_by_category.0.iter().map(|c| c.1).collect(),
+    ];
+    let (invited_totals, invited) = deducible(s.invited, &invited_parts, &invited_cells);
+    let most = |set: &BTreeSet<u64>| set.last().copied().unwrap_or(0);
+    let bound =
+        |p: &[BTreeSet<u64>], n: &[BTreeSet<u64>]| -> u64 { p.iter().zip(n).map(|(a, b)| most(a).min(most(b))).sum() };
+    present[0][0]
+        .iter()
+        .copied()
+        .filter(|&i| i <= most(&invited_totals))
+        .filter(|&i| i <= bound(&present[1], &invited[0]))
+        .filter(|&i| i <= bound(&present[2], &invited[1]))
+        .collect()
+}
+
+#[test]
+fn five_invited_shown_do_not_pin_the_invited_who_came() {
+    let published = five_invited_all_came().published();
+    assert_eq!(published.invited, Exact(5));
+    let values = invited_present_values(&published);
+    assert!(values.contains(&5));
+    assert!(
+        values.len() >= 2,
+        "invited-present {:?}, walk-ins {:?}: only {values:?} fits 5 invited",
+        published.invited_present,
+        published.walk_ins
+    );
+}
+
+#[test]
+fn the_split_stays_when_no_link_to_the_invited_can_bind() {
+    let mut s = five_invited_all_came();
+    s.invited = Exact(40);
+    s.present = Exact(33);
+    s.invited_present = Exact(30);
+    s.walk_ins = Exact(3);
+    s.by_gender = exact(&[("female", 20), ("male", 13), ("unspecified", 0)]);
+    s.by_age_group = exact(&[("adult", 33)]);
+    s.by_category = exact(&[("civil_society", 33)]);
+    s.by_region = exact(&[("Kayes", 33)]);
+    s.invited_by_gender = exact(&[("female", 25), ("male", 15), ("unspecified", 0)]);
+    s.invited_by_category = exact(&[("civil_society", 40)]);
+    let published = s.published();
+    // At most 32 came invited; at least 20 + 13 present could have been invited, of 40.
+    assert_eq!((published.invited_present, published.walk_ins), (Withheld, Small));
+    assert_eq!(published.by_gender, s.by_gender);
+}
+
+/// A total's deducible values, and every cell's per breakdown.
+type Deduced = (BTreeSet<u64>, Vec<Vec<BTreeSet<u64>>>);
+
+/// Checks one group's published figures against the independent reader: shown ones exact and not
+/// 1 to 4, every hidden one (cells and total) with two values or more. Returns, per breakdown
+/// (empty when not published), every cell's deducible values, and the total's.
+fn check_group(total: u64, parts: &[Vec<u64>], published: &Published) -> Result<Deduced, String> {
+    let kept: Vec<usize> = (0..parts.len()).filter(|&b| !published.dropped[b]).collect();
+    let kept_parts: Vec<Vec<u64>> = kept.iter().map(|&b| parts[b].clone()).collect();
+    let kept_cells: Vec<Vec<Figure>> = kept.iter().map(|&b| published.cells[b].clone()).collect();
+    let (totals, kept_values) = deducible(published.total, &kept_parts, &kept_cells);
+    let mut values = vec![Vec::new(); parts.len()];
+    for (k, &b) in kept.iter().enumerate() {
+        values[b] = kept_values[k].clone();
+    }
+    let fail = |what: String| Err(format!("{what}: {parts:?} {published:?}"));
+    if !totals.contains(&total) || (published.total.is_hidden() && totals.len() < 2) {
+        return fail(format!("total {totals:?}"));
+    }
+    for (b, figures) in published.cells.iter().enumerate() {
+        if published.dropped[b] {
+            if figures.iter().any(|f| *f != Withheld) {
+                return fail(format!("dropped {b} shows a figure"));
+            }
+            continue;
+        }
+        for (i, f) in figures.iter().enumerate() {
+            let n = parts[b][i];
+            let bad = match f {
+                Exact(shown) => *shown != n || (1..5).contains(&n),
+                _ => !values[b][i].contains(&n) || values[b][i].len() < 2,
+            };
+            if bad {
+                return fail(format!("cell {b}/{i} {:?}", values[b][i]));
+            }
+        }
+    }
+    Ok((totals, values))
+}
+
+fn keyed(prefix: &str, counts: &[u64]) -> Breakdown {
+    Breakdown(
+        counts
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (format!("{prefix}{i}"), Exact(*n)))
+            .collect(),
+    )
+}
+
+fn add(a: &[u64], b: &[u64]) -> Vec<u64> {
+    a.iter().zip(b).map(|(x, y)| x + y).collect()
+}
+
+fn figures_of(b: &Breakdown) -> Vec<Figure> {
+    b.0.iter().map(|c| c.1).collect()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12_000))]
+
+    /// A whole event's page, both groups and the links between them: each group alone gives no
+    /// hidden figure away, and either the split is not published (then "no invited guest came"
+    /// fits every figure of both groups, so they tell nothing more together) or the largest number
+    /// of invited who came that the present group allows is at most the fewest invited, and at
+    /// most, for gender and for category, `Σ min(least present, least invited)` over the cells:
+    /// then every pair of values each group allows meets the links, and together they tell only
+    /// what each tells alone.
+    #[test]
+    fn no_hidden_figure_is_determined_through_the_links_between_groups(
+        came in proptest::prop_oneof![3 => 0u64..8, 2 => 0u64..20, 1 => 0u64..60],
+        walked in proptest::prop_oneof![3 => 0u64..8, 1 => 0u64..30],
+        absent in proptest::prop_oneof![3 => 0u64..8, 1 => 0u64..30],
+        categories in 1usize..4,
+        ages in 1usize..3,
+        regions in 1usize..3,
+        seeds in proptest::collection::vec(proptest::prelude::any::<u64>(), 8),
+    ) {
+        let ip_g = split(came, 3, seeds[0]);
+        let wi_g = split(walked, 3, seeds[1]);
+        let ab_g = split(absent, 3, seeds[2]);
+        let ip_c = split(came, categories, seeds[3]);
+        let wi_c = split(walked, categories, seeds[4]);
+        let ab_c = split(absent, categories, seeds[5]);
+        let present = came + walked;
+        let gender = add(&ip_g, &wi_g);
+        let category = add(&ip_c, &wi_c);
+        let age = split(present, ages, seeds[6]);
+        let region = split(present, regions, seeds[7]);
+        let invited_gender = add(&ip_g, &ab_g);
+        let invited_category = add(&ip_c, &ab_c);
+        let s = Summary {
+            published: false,
+            invited: Exact(came + absent),
+            present: Exact(present),
+            invited_present: Exact(came),
+            walk_ins: Exact(walked),
+            by_gender: keyed("g", &gender),
+            by_age_group: keyed("a", &age),
+            by_category: keyed("c", &category),
+            by_region: keyed("r", &region),
+            invited_by_gender: keyed("g", &invited_gender),
+            invited_by_category: keyed("c", &invited_category),
+            women_share_percent: None,
+            women_target_percent: None,
+        };
+        let page = s.published();
+        let present_parts = vec![vec![came, walked], gender, age, category, region];
+        let invited_parts = vec![invited_gender, invited_category];
+        // What the page shows, read back as each group's published figures.
+        let alone: Vec<Part<'_>> = present_parts.iter().map(|c| Part::open(c)).collect();
+        let mut shown = protect(present, &alone);
+        let split_shown = vec![page.invited_present, page.walk_ins];
+        if split_shown == vec![Withheld; 2] {
+            // "x" and "x" may be a split not published: the reader cannot rule that reading out,
+            // and it is the one that tells less.
+            shown.dropped[0] = true;
+            shown.cells[0] = split_shown;
+        } else {
+            proptest::prop_assert_eq!(&split_shown, &shown.cells[0], "{:?}", page);
+        }
+        proptest::prop_assert_eq!(shown.total, page.present);
+        proptest::prop_assert_eq!(figures_of(&page.by_gender), shown.cells[1].clone());
+        proptest::prop_assert_eq!(figures_of(&page.by_age_group), shown.cells[2].clone());
+        proptest::prop_assert_eq!(figures_of(&page.by_category), shown.cells[3].clone());
+        let invited_shown = Published {
+            total: page.invited,
+            cells: vec![figures_of(&page.invited_by_gender), figures_of(&page.invited_by_category)],
+            dropped: vec![false; 2],
+        };
+        let invited_alone: Vec<Part<'_>> = invited_parts.iter().map(|c| Part::open(c)).collect();
+        let expected = protect(came + absent, &invited_alone);
+        proptest::prop_assert_eq!(&expected.cells, &invited_shown.cells);
+        let invited_shown = Published { dropped: expected.dropped, ..invited_shown };
+        let (_, p) = check_group(present, &present_parts, &shown).map_err(proptest::test_runner::TestCaseError::fail)?;
+        let (n_totals, n) = check_group(came + absent, &invited_parts, &invited_shown)
+            .map_err(proptest::test_runner::TestCaseError::fail)?;
+        if !shown.dropped[0] {
+            let least = |set: &BTreeSet<u64>| set.first().copied().unwrap_or(0);
+            let most_came = p[0][0].last().copied().unwrap_or(0);
+            proptest::prop_assert!(most_came <= least(&n_totals), "{:?} {:?}", s, page);
+            for (pi, ni) in [(1, 0), (3, 1)] {
+                let room: u64 = p[pi].iter().zip(&n[ni]).map(|(a, b)| least(a).min(least(b))).sum();
+                proptest::prop_assert!(most_came <= room, "link {pi}: {:?} {:?}", s, page);
             }
         }
     }
