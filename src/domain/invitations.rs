@@ -18,7 +18,7 @@ use crate::domain::venues::{self, Venue};
 use crate::domain::vocab::{Delivery, EventStatus, Response};
 use crate::error::{AppError, AppResult};
 use crate::mail::MailContext;
-use crate::mail::compose::{self, MailInput, MailKind};
+use crate::mail::compose::{self, ComposedMail, MailInput, MailKind};
 use crate::mail::outbox::{self, NewMessage};
 
 mod queue;
@@ -239,28 +239,7 @@ async fn queue_message(
         return Ok(());
     };
     let url = rsvp_url(txn, ctx, inv).await?;
-    let checkin_url = format!("{}/checkin/{}", ctx.base_url, checkin_code(&ctx.secret, inv.id));
-    let reply_tag = ctx
-        .plus_addressing
-        .then(|| crate::domain::inbound_mail::tags::reply_tag(&ctx.secret, inv.id));
-    let stored = Response::parse(&inv.response).unwrap_or(Response::None);
-    let composed = compose::compose(&MailInput {
-        kind,
-        event,
-        venue,
-        actor,
-        recipient: &recipient,
-        // After a move the calendar asks again: an answer to the earlier date is not sent back.
-        response: crate::domain::events::moves::answer_for_calendar(event, stored, inv.answered_sequence),
-        reconfirm: crate::domain::events::moves::to_reconfirm(event, stored, inv.answered_sequence).then_some(stored),
-        rsvp_url: &url,
-        checkin_url: &checkin_url,
-        from: &ctx.from,
-        reply_to: ctx.reply_to.as_ref(),
-        reply_tag: reply_tag.as_deref(),
-        now: Utc::now(),
-    })
-    .map_err(AppError::Internal)?;
+    let composed = compose_for_guest(ctx, kind, event, venue, inv, actor, &recipient, &url)?;
     outbox::queue(
         txn,
         NewMessage {
@@ -275,6 +254,42 @@ async fn queue_message(
     )
     .await?;
     mark_queued(txn, ctx, kind, event, inv).await
+}
+
+/// One guest's message, with the same inputs whether it is queued alone or in a batch.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn compose_for_guest(
+    ctx: &MailContext,
+    kind: MailKind,
+    event: &Event,
+    venue: Option<&Venue>,
+    inv: &invitation::Model,
+    actor: &Actor,
+    recipient: &str,
+    rsvp_url: &str,
+) -> AppResult<ComposedMail> {
+    let checkin_url = format!("{}/checkin/{}", ctx.base_url, checkin_code(&ctx.secret, inv.id));
+    let reply_tag = ctx
+        .plus_addressing
+        .then(|| crate::domain::inbound_mail::tags::reply_tag(&ctx.secret, inv.id));
+    let stored = Response::parse(&inv.response).unwrap_or(Response::None);
+    compose::compose(&MailInput {
+        kind,
+        event,
+        venue,
+        actor,
+        recipient,
+        // After a move the calendar asks again: an answer to the earlier date is not sent back.
+        response: crate::domain::events::moves::answer_for_calendar(event, stored, inv.answered_sequence),
+        reconfirm: crate::domain::events::moves::to_reconfirm(event, stored, inv.answered_sequence).then_some(stored),
+        rsvp_url,
+        checkin_url: &checkin_url,
+        from: &ctx.from,
+        reply_to: ctx.reply_to.as_ref(),
+        reply_tag: reply_tag.as_deref(),
+        now: Utc::now(),
+    })
+    .map_err(AppError::Internal)
 }
 
 /// The invitation's delivery state and calendar sequence once its message is queued.

@@ -81,9 +81,8 @@ pub struct NewMessage {
     pub body: Vec<u8>,
 }
 
-/// Queues a message inside the caller's transaction.
-pub async fn queue<C: ConnectionTrait>(db: &C, message: NewMessage) -> AppResult<()> {
-    let now = Utc::now();
+/// The pending outbox row for a composed message (one place, for single and batched queueing).
+pub fn pending_row(message: NewMessage, now: chrono::DateTime<Utc>) -> outbox_message::ActiveModel {
     outbox_message::ActiveModel {
         kind: Set(message.kind.into()),
         invitation_id: Set(message.invitation_id),
@@ -102,8 +101,11 @@ pub async fn queue<C: ConnectionTrait>(db: &C, message: NewMessage) -> AppResult
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
+}
+
+/// Queues a message inside the caller's transaction.
+pub async fn queue<C: ConnectionTrait>(db: &C, message: NewMessage) -> AppResult<()> {
+    pending_row(message, Utc::now()).insert(db).await?;
     Ok(())
 }
 

@@ -350,21 +350,14 @@ async fn tally<C: ConnectionTrait>(db: &C, scope: Condition) -> AppResult<Tally>
         .await?;
     let mut t = Tally::default();
     for cell in cells {
-        let n = count(cell.people);
-        t.present += n;
-        if cell.invited == 1 {
-            t.invited_present += n;
-        }
-        *t.gender.entry(gender_slug(&cell.gender)).or_default() += n;
-        let age = AgeGroup::parse(&cell.age_group).unwrap_or(AgeGroup::Unspecified).slug();
-        *t.age_group.entry(age).or_default() += n;
-        *t.category.entry(category_slug(&cell.category)).or_default() += n;
-        let region = cell.region.trim();
-        let entry = t
-            .region
-            .entry(text::fold(region))
-            .or_insert_with(|| (region.to_string(), 0));
-        entry.1 += n;
+        t.add(
+            &cell.gender,
+            &cell.age_group,
+            &cell.category,
+            &cell.region,
+            cell.invited == 1,
+            cell.people,
+        );
     }
     let invited: Vec<(String, String, i64)> = invitation::Entity::find()
         .select_only()
@@ -500,16 +493,28 @@ struct EventPresenceCell {
 
 impl Tally {
     fn add_presence(&mut self, cell: &EventPresenceCell) {
-        let n = count(cell.people);
+        self.add(
+            &cell.gender,
+            &cell.age_group,
+            &cell.category,
+            &cell.region,
+            cell.invited == 1,
+            cell.people,
+        );
+    }
+
+    /// `people` present in one (gender, age group, category, region, invited or not) cell.
+    fn add(&mut self, gender: &str, age_group: &str, category: &str, region: &str, invited: bool, people: i64) {
+        let n = count(people);
         self.present += n;
-        if cell.invited == 1 {
+        if invited {
             self.invited_present += n;
         }
-        *self.gender.entry(gender_slug(&cell.gender)).or_default() += n;
-        let age = AgeGroup::parse(&cell.age_group).unwrap_or(AgeGroup::Unspecified).slug();
+        *self.gender.entry(gender_slug(gender)).or_default() += n;
+        let age = AgeGroup::parse(age_group).unwrap_or(AgeGroup::Unspecified).slug();
         *self.age_group.entry(age).or_default() += n;
-        *self.category.entry(category_slug(&cell.category)).or_default() += n;
-        let region = cell.region.trim();
+        *self.category.entry(category_slug(category)).or_default() += n;
+        let region = region.trim();
         let entry = self
             .region
             .entry(text::fold(region))

@@ -11,19 +11,19 @@ use std::sync::Arc;
 use chrono::Utc;
 use entity::{actor, invitation, outbox_message};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    Statement, Value,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+    Value,
 };
 
-use super::{CHUNK, checkin_code, queue_message, rsvp_token, sendable};
+use super::{CHUNK, compose_for_guest, queue_message, rsvp_token, sendable};
 use crate::domain::actors::Actor;
 use crate::domain::events::Event;
 use crate::domain::secrets;
 use crate::domain::venues::Venue;
-use crate::domain::vocab::{Channel, Delivery, Response};
+use crate::domain::vocab::{Channel, Delivery};
 use crate::error::{AppError, AppResult};
 use crate::mail::MailContext;
-use crate::mail::compose::{self, ComposedMail, MailInput, MailKind};
+use crate::mail::compose::{ComposedMail, MailKind};
 
 /// Queues invitations for up to `CHUNK` guests still waiting for one (reachable, delivery
 /// pending) and returns how many. Called until it returns 0: a crash before the write
@@ -70,23 +70,19 @@ pub(crate) async fn queue_pending_chunk(
     let rows: Vec<outbox_message::ActiveModel> = composed
         .into_iter()
         .filter(|(id, ..)| claimed.contains(id))
-        .map(|(id, recipient, mail)| outbox_message::ActiveModel {
-            kind: Set(MailKind::Invitation.slug().into()),
-            invitation_id: Set(Some(id)),
-            event_id: Set(event.id),
-            recipient: Set(recipient),
-            message_id: Set(mail.message_id),
-            subject: Set(mail.subject),
-            // Composed messages are ASCII (7bit, quoted-printable or base64 parts).
-            body: Set(String::from_utf8_lossy(&mail.bytes).into_owned()),
-            status: Set("pending".into()),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            locked_until: Set(None),
-            last_error: Set(String::new()),
-            sent_at: Set(None),
-            created_at: Set(now),
-            ..Default::default()
+        .map(|(id, recipient, mail)| {
+            crate::mail::outbox::pending_row(
+                crate::mail::outbox::NewMessage {
+                    kind: MailKind::Invitation.slug(),
+                    invitation_id: Some(id),
+                    event_id: event.id,
+                    recipient,
+                    message_id: mail.message_id,
+                    subject: mail.subject,
+                    body: mail.bytes,
+                },
+                now,
+            )
         })
         .collect();
     let mut queued = rows.len() as u64;
@@ -230,27 +226,7 @@ fn compose_one(
 ) -> AppResult<(i32, String, ComposedMail)> {
     let recipient = actor.email.clone().unwrap_or_default();
     let url = format!("{}/rsvp/{}", ctx.base_url, rsvp_token(&ctx.secret, inv.id, nonce));
-    let checkin_url = format!("{}/checkin/{}", ctx.base_url, checkin_code(&ctx.secret, inv.id));
-    let reply_tag = ctx
-        .plus_addressing
-        .then(|| crate::domain::inbound_mail::tags::reply_tag(&ctx.secret, inv.id));
-    let stored = Response::parse(&inv.response).unwrap_or(Response::None);
-    let composed = compose::compose(&MailInput {
-        kind: MailKind::Invitation,
-        event,
-        venue,
-        actor,
-        recipient: &recipient,
-        response: crate::domain::events::moves::answer_for_calendar(event, stored, inv.answered_sequence),
-        reconfirm: crate::domain::events::moves::to_reconfirm(event, stored, inv.answered_sequence).then_some(stored),
-        rsvp_url: &url,
-        checkin_url: &checkin_url,
-        from: &ctx.from,
-        reply_to: ctx.reply_to.as_ref(),
-        reply_tag: reply_tag.as_deref(),
-        now: Utc::now(),
-    })
-    .map_err(AppError::Internal)?;
+    let composed = compose_for_guest(ctx, MailKind::Invitation, event, venue, inv, actor, &recipient, &url)?;
     Ok((inv.id, recipient, composed))
 }
 
