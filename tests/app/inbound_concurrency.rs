@@ -34,10 +34,19 @@ async fn two_app_processes_reading_one_mailbox_apply_and_store_each_reply_once()
     }
     dovecot.wait_done(GUESTS).await;
 
-    let stored = inbound_message::Entity::find()
-        .all(&first.db)
-        .await
-        .expect("inbound rows");
+    // The keyword is set after the commit; under load the test's own pooled connection may still
+    // be reading an older snapshot for a moment, so give it a few seconds to see every row.
+    let mut stored = Vec::new();
+    for _ in 0..50 {
+        stored = inbound_message::Entity::find()
+            .all(&first.db)
+            .await
+            .expect("inbound rows");
+        if stored.len() >= GUESTS {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     assert_eq!(stored.len(), GUESTS, "stored once each");
     let distinct: BTreeSet<_> = stored.iter().map(|m| m.message_id.clone()).collect();
     assert_eq!(distinct.len(), GUESTS);
