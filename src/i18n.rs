@@ -1,6 +1,6 @@
 //! Language choice (user setting, cookie, `Accept-Language`, French) and message lookup.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
@@ -170,14 +170,31 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalog) {
     }
 }
 
+/// A missing key shows as itself. Each one is leaked (and logged) once, not on every request
+/// that shows it, so a key missing from a busy page cannot grow the server's memory.
 fn leak_missing(key: &str) -> &'static str {
+    static SHOWN: std::sync::Mutex<BTreeSet<&'static str>> = std::sync::Mutex::new(BTreeSet::new());
+    let mut shown = SHOWN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(known) = shown.get(key) {
+        return known;
+    }
     tracing::warn!(key, "missing message");
-    Box::leak(key.to_string().into_boxed_str())
+    let leaked: &'static str = Box::leak(key.to_string().into_boxed_str());
+    shown.insert(leaked);
+    leaked
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_key_shows_itself_and_is_kept_once() {
+        let first = Lang::Fr.t("no.such.key");
+        let again = Lang::En.t("no.such.key");
+        assert_eq!(first, "no.such.key");
+        assert!(std::ptr::eq(first, again), "the second lookup reuses the first copy");
+    }
 
     #[test]
     fn every_key_exists_in_both_languages() {

@@ -37,6 +37,7 @@ mod import_scale;
 mod inbound;
 mod inbound_concurrency;
 mod inbound_lists;
+mod inbound_shared;
 mod inbound_tls;
 mod invitations;
 mod invite_journey;

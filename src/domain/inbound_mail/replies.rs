@@ -7,7 +7,7 @@
 
 use chrono::Utc;
 use entity::{actor, event, invitation};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::tags::{self, Tag};
 use super::{CalendarReply, InboundMessage, Verdict};
@@ -71,18 +71,16 @@ async fn decide(
     if attendee.delegated || attendee.partstat == "DELEGATED" {
         return Ok(with_event(review("inbound.reason.delegated")));
     }
-    let guests = invitation::Entity::find()
+    // Only the guests of this event at the attendee's address (stored lower case, trimmed), by
+    // their index; two guests may share one address (an association's office, say).
+    let address = attendee.address.trim().to_lowercase();
+    let at_address: Vec<invitation::Model> = invitation::Entity::find()
+        .inner_join(actor::Entity)
         .filter(invitation::Column::EventId.eq(event.id))
-        .find_also_related(actor::Entity)
+        .filter(actor::Column::Email.eq(address.as_str()))
+        .order_by_asc(invitation::Column::Id)
         .all(txn)
         .await?;
-    let guest = guests.iter().find(|(_, actor)| {
-        actor
-            .as_ref()
-            .and_then(|a| a.email.as_deref())
-            .is_some_and(|email| email.trim().eq_ignore_ascii_case(&attendee.address))
-    });
-    let guest = guest.map(|(inv, _)| inv);
     let tag = reply
         .organizer
         .iter()
@@ -90,17 +88,25 @@ async fn decide(
         .map(|address| tags::read_tag(secret, address))
         .find(|tag| *tag != Tag::Absent)
         .unwrap_or(Tag::Absent);
-    let proven = match (tag, guest) {
+    let proven = match (tag, at_address.as_slice()) {
         (Tag::Forged, _) => return Ok(with_event(review("inbound.reason.forged_tag"))),
-        (Tag::Valid(id), Some(inv)) if inv.id == id => inv,
-        (Tag::Valid(id), _) => {
-            let mut verdict = with_event(review("inbound.reason.someone_else"));
-            verdict.invitation_id = guests.iter().any(|(inv, _)| inv.id == id).then_some(id);
-            return Ok(verdict);
-        }
-        (Tag::Absent, None) => return Ok(with_event(review("inbound.reason.unknown_attendee"))),
-        (Tag::Absent, Some(inv)) if message.sender.eq_ignore_ascii_case(&attendee.address) => inv,
-        (Tag::Absent, Some(_)) => return Ok(with_event(review("inbound.reason.unproven"))),
+        (Tag::Valid(id), guests) => match guests.iter().find(|inv| inv.id == id) {
+            Some(inv) => inv,
+            None => {
+                let mut verdict = with_event(review("inbound.reason.someone_else"));
+                let of_event = invitation::Entity::find_by_id(id)
+                    .filter(invitation::Column::EventId.eq(event.id))
+                    .one(txn)
+                    .await?;
+                verdict.invitation_id = of_event.map(|inv| inv.id);
+                return Ok(verdict);
+            }
+        },
+        (Tag::Absent, []) => return Ok(with_event(review("inbound.reason.unknown_attendee"))),
+        // Without the tag, nothing says which of the guests at that address answers.
+        (Tag::Absent, [_, _, ..]) => return Ok(with_event(review("inbound.reason.shared_address"))),
+        (Tag::Absent, [inv]) if message.sender.eq_ignore_ascii_case(&attendee.address) => inv,
+        (Tag::Absent, [_]) => return Ok(with_event(review("inbound.reason.unproven"))),
     };
     let mut verdict = with_event(review("inbound.reason.unsupported_answer"));
     verdict.invitation_id = Some(proven.id);
