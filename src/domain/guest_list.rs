@@ -161,7 +161,11 @@ pub async fn count<C: ConnectionTrait>(
 ) -> AppResult<u64> {
     use sea_orm::PaginatorTrait;
     if filter.is_empty() {
-        return Ok(crate::domain::tallies::of_event(db, event_id).await?.guests());
+        return Ok(
+            crate::domain::tallies::of_event(db, event_id, &[crate::domain::tallies::RESPONSE])
+                .await?
+                .guests(),
+        );
     }
     Ok(matching(event_id, filter, condition).count(db).await?)
 }
@@ -214,7 +218,7 @@ pub async fn counts_for_events<C: ConnectionTrait>(
     event_ids: &[i32],
 ) -> AppResult<std::collections::HashMap<i32, EventCounts>> {
     use crate::domain::tallies;
-    let tallies = tallies::of_events(db, event_ids).await?;
+    let tallies = tallies::of_events(db, event_ids, &[tallies::RESPONSE, tallies::DELIVERY]).await?;
     Ok(tallies
         .into_iter()
         .map(|(id, t)| {

@@ -221,7 +221,9 @@ pub struct GuestStats {
 
 /// How many guests gave each answer (`none`, `accepted`, `tentative`, `declined`), from the counters.
 pub async fn answers(db: &DatabaseConnection, event_id: i32) -> AppResult<BTreeMap<String, u64>> {
-    Ok(tallies::of_event(db, event_id).await?.dim(tallies::RESPONSE))
+    Ok(tallies::of_event(db, event_id, &[tallies::RESPONSE])
+        .await?
+        .dim(tallies::RESPONSE))
 }
 
 impl GuestStats {
@@ -233,7 +235,13 @@ impl GuestStats {
 pub async fn stats(db: &DatabaseConnection, event_id: i32) -> AppResult<GuestStats> {
     // The counters follow the copies frozen on the invitations, so the list's composition does not
     // follow directory edits; reading them costs the same at 200 guests as at 20,000.
-    let t = tallies::of_event(db, event_id).await?;
+    let dims = [
+        tallies::GENDER,
+        tallies::AGE_GROUP,
+        tallies::CATEGORY,
+        tallies::EMAILABLE,
+    ];
+    let t = tallies::of_event(db, event_id, &dims).await?;
     let by_gender = t.dim(tallies::GENDER);
     let total: u64 = by_gender.values().sum();
     let emailable = t.count(tallies::EMAILABLE, "yes");

@@ -50,19 +50,29 @@ impl Tallies {
     }
 }
 
-/// The counters of one event (one indexed read of a few dozen rows, whatever the guest list's length).
-pub async fn of_event<C: ConnectionTrait>(db: &C, event_id: i32) -> AppResult<Tallies> {
-    Ok(of_events(db, &[event_id]).await?.remove(&event_id).unwrap_or_default())
+/// These dimensions of one event's counters: one read of the primary key's range, a handful of
+/// rows whatever the guest list's length.
+pub async fn of_event<C: ConnectionTrait>(db: &C, event_id: i32, dims: &[&str]) -> AppResult<Tallies> {
+    Ok(of_events(db, &[event_id], dims)
+        .await?
+        .remove(&event_id)
+        .unwrap_or_default())
 }
 
-/// The counters of these events, in one statement; an event without any row gets empty counters.
-pub async fn of_events<C: ConnectionTrait>(db: &C, event_ids: &[i32]) -> AppResult<HashMap<i32, Tallies>> {
+/// These dimensions of these events' counters, in one statement; an event without any row gets
+/// empty counters.
+pub async fn of_events<C: ConnectionTrait>(
+    db: &C,
+    event_ids: &[i32],
+    dims: &[&str],
+) -> AppResult<HashMap<i32, Tallies>> {
     let mut out: HashMap<i32, Tallies> = event_ids.iter().map(|id| (*id, Tallies::default())).collect();
     if event_ids.is_empty() {
         return Ok(out);
     }
     let rows = event_tally::Entity::find()
         .filter(event_tally::Column::EventId.is_in(event_ids.to_vec()))
+        .filter(event_tally::Column::Dim.is_in(dims.iter().copied()))
         .all(db)
         .await?;
     for row in rows {

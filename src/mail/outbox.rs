@@ -275,7 +275,9 @@ pub struct Progress {
 /// From the event's counters of outbox rows by status, not a count of the rows.
 pub async fn progress(db: &DatabaseConnection, event_id: i32) -> AppResult<Progress> {
     use crate::domain::tallies;
-    let rows = tallies::of_event(db, event_id).await?.dim(tallies::OUTBOX);
+    let rows = tallies::of_event(db, event_id, &[tallies::OUTBOX])
+        .await?
+        .dim(tallies::OUTBOX);
     let mut progress = Progress::default();
     for (status, n) in rows {
         progress.total += n;
