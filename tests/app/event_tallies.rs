@@ -144,7 +144,9 @@ impl Story {
         for _ in 0..50 {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             let again = recount(&self.app, self.event_id as i32).await;
-            let pending = again.contains_key(&("outbox".into(), "pending".into()));
+            let pending = again
+                .keys()
+                .any(|(dim, status)| dim == "outbox" && status != "sent" && status != "failed");
             if again == rows && !pending {
                 break;
             }
