@@ -12,6 +12,7 @@ pub mod debate_note;
 pub mod delivery_total;
 pub mod event;
 pub mod event_sms;
+pub mod event_tally;
 pub mod inbound_mailbox;
 pub mod inbound_message;
 pub mod invitation;

@@ -151,8 +151,8 @@ fn matching(event_id: i32, filter: &GuestFilter, condition: Condition) -> sea_or
     query.filter(condition)
 }
 
-/// How many guests match: a count over `idx_invitations_event_name` (or the answer, delivery and
-/// channel indexes) unless words are searched.
+/// How many guests match: with no filter, the event's counters; else a count over
+/// `idx_invitations_event_name` (or the answer, delivery and channel indexes) unless words are searched.
 pub async fn count<C: ConnectionTrait>(
     db: &C,
     event_id: i32,
@@ -160,6 +160,13 @@ pub async fn count<C: ConnectionTrait>(
     condition: Condition,
 ) -> AppResult<u64> {
     use sea_orm::PaginatorTrait;
+    if filter.is_empty() {
+        return Ok(
+            crate::domain::tallies::of_event(db, event_id, &[crate::domain::tallies::RESPONSE])
+                .await?
+                .guests(),
+        );
+    }
     Ok(matching(event_id, filter, condition).count(db).await?)
 }
 
@@ -205,40 +212,22 @@ impl EventCounts {
     }
 }
 
-/// The counts of the events shown: two grouped queries, whatever the number of events or guests.
+/// The counts of the events shown, from their counters: one statement, whatever the number of events or guests.
 pub async fn counts_for_events<C: ConnectionTrait>(
     db: &C,
     event_ids: &[i32],
 ) -> AppResult<std::collections::HashMap<i32, EventCounts>> {
-    use sea_orm::QuerySelect;
-    let mut counts: std::collections::HashMap<i32, EventCounts> = std::collections::HashMap::new();
-    if event_ids.is_empty() {
-        return Ok(counts);
-    }
-    for (column, is_answer) in [
-        (invitation::Column::Response, true),
-        (invitation::Column::Delivery, false),
-    ] {
-        let rows: Vec<(i32, String, i64)> = invitation::Entity::find()
-            .select_only()
-            .column(invitation::Column::EventId)
-            .column(column)
-            .column_as(invitation::Column::Id.count(), "n")
-            .filter(invitation::Column::EventId.is_in(event_ids.to_vec()))
-            .group_by(invitation::Column::EventId)
-            .group_by(column)
-            .into_tuple()
-            .all(db)
-            .await?;
-        for (event_id, key, n) in rows {
-            let entry = counts.entry(event_id).or_default();
-            if is_answer {
-                entry.guests += n as u64;
-                entry.answers.insert(key, n as u64);
-            } else {
-                entry.deliveries.insert(key, n as u64);
-            }
-        }
-    }
-    Ok(counts)
+    use crate::domain::tallies;
+    let tallies = tallies::of_events(db, event_ids, &[tallies::RESPONSE, tallies::DELIVERY]).await?;
+    Ok(tallies
+        .into_iter()
+        .map(|(id, t)| {
+            let counts = EventCounts {
+                guests: t.guests(),
+                answers: t.dim(tallies::RESPONSE),
+                deliveries: t.dim(tallies::DELIVERY),
+            };
+            (id, counts)
+        })
+        .collect())
 }

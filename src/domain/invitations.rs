@@ -410,13 +410,21 @@ async fn outbox_detach(txn: &DatabaseTransaction, invitation_id: i32) -> AppResu
 }
 
 /// The SMTP server's answer for each invitation whose last message failed for good.
-pub async fn failures(db: &DatabaseConnection, event_id: i32) -> AppResult<std::collections::HashMap<i32, String>> {
+pub async fn failures(
+    db: &DatabaseConnection,
+    event_id: i32,
+    invitation_ids: &[i32],
+) -> AppResult<std::collections::HashMap<i32, String>> {
     use entity::outbox_message;
+    if invitation_ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
     let rows: Vec<(Option<i32>, String)> = outbox_message::Entity::find()
         .select_only()
         .column(outbox_message::Column::InvitationId)
         .column(outbox_message::Column::LastError)
         .filter(outbox_message::Column::EventId.eq(event_id))
+        .filter(outbox_message::Column::InvitationId.is_in(invitation_ids.to_vec()))
         .filter(outbox_message::Column::Status.eq("failed"))
         .into_tuple()
         .all(db)

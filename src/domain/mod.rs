@@ -30,6 +30,7 @@ pub mod sections;
 pub mod sessions;
 pub mod short_code;
 pub mod sms;
+pub mod tallies;
 pub mod text;
 pub mod users;
 pub mod venues;

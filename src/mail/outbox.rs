@@ -272,20 +272,14 @@ pub struct Progress {
     pub failed: u64,
 }
 
+/// From the event's counters of outbox rows by status, not a count of the rows.
 pub async fn progress(db: &DatabaseConnection, event_id: i32) -> AppResult<Progress> {
-    use sea_orm::QuerySelect;
-    let rows: Vec<(String, i64)> = outbox_message::Entity::find()
-        .select_only()
-        .column(outbox_message::Column::Status)
-        .column_as(outbox_message::Column::Id.count(), "n")
-        .filter(outbox_message::Column::EventId.eq(event_id))
-        .group_by(outbox_message::Column::Status)
-        .into_tuple()
-        .all(db)
-        .await?;
+    use crate::domain::tallies;
+    let rows = tallies::of_event(db, event_id, &[tallies::OUTBOX])
+        .await?
+        .dim(tallies::OUTBOX);
     let mut progress = Progress::default();
     for (status, n) in rows {
-        let n = n as u64;
         progress.total += n;
         match status.as_str() {
             "sent" => progress.sent += n,

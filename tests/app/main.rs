@@ -26,6 +26,7 @@ mod demo;
 mod dovecot;
 mod erasure;
 mod event_page_scale;
+mod event_tallies;
 mod events;
 mod excel_csv;
 mod faults;

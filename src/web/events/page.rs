@@ -152,7 +152,8 @@ pub(super) async fn show_event(
     let warnings = listing::warnings(&state.db, &event, page.lang).await?;
     let progress = crate::mail::outbox::progress(&state.db, id).await?;
     let job = crate::domain::jobs::latest_send(&state.db, id).await?;
-    let failures = invitations::failures(&state.db, id).await?;
+    let shown: Vec<i32> = guests.items.iter().map(|g| g.id).collect();
+    let failures = invitations::failures(&state.db, id, &shown).await?;
     let answers = guests::answers(&state.db, id).await?;
     let regions = page.region_names();
     Ok(render(&ShowPage {
