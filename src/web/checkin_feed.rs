@@ -42,8 +42,11 @@ pub async fn guest_data(
         let cats = serde_json::to_string(&cats).unwrap_or_else(|_| "[]".into());
         let head = format!("{{\"at\":{at},\"cats\":{cats},\"guests\":[");
         let rows = feed::pages(state.db.clone(), id).enumerate().map(|(n, page)| {
-            page.map(|guests| json_rows(n > 0, &guests))
-                .map_err(std::io::Error::other)
+            page.map(|guests| json_rows(n > 0, &guests)).map_err(|e| {
+                // The headers are sent: the client sees a cut body and keeps its copy; say why here.
+                tracing::error!(error = %e, "check-in guest data cut short");
+                std::io::Error::other(e)
+            })
         });
         let body = stream::once(async { Ok(Bytes::from(head)) })
             .chain(rows)

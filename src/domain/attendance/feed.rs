@@ -2,8 +2,8 @@
 
 use entity::{actor, attendance, invitation};
 use futures_util::stream::{self, Stream};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Select};
 
 use crate::domain::vocab::ActorCategory;
 use crate::error::{AppError, AppResult};
@@ -99,22 +99,13 @@ pub fn pages(db: DatabaseConnection, event_id: i32) -> impl Stream<Item = AppRes
     })
 }
 
+type PageRow = (i32, String, String, String, String, Option<i32>, i32);
+
 async fn page(db: &DatabaseConnection, event_id: i32, after: Cursor) -> AppResult<(Vec<CompactGuest>, Cursor)> {
-    let mut query = super::roster::by_name(db, event_id)
-        .column(actor::Column::Honorific)
-        .column(actor::Column::Organization)
-        .column(actor::Column::Category)
-        .column_as(attendance::Column::Id, "present")
-        .column_as(actor::Column::Id, "actor_id");
-    if let Some((name, actor_id)) = after {
-        // A row comparison: both databases read the name index onwards from this point.
-        query = query.filter(Expr::cust_with_values(
-            "(actors.full_name, actors.id) > (?, ?)",
-            [sea_orm::Value::from(name), sea_orm::Value::from(actor_id)],
-        ));
-    }
-    let rows: Vec<(i32, String, String, String, String, Option<i32>, i32)> =
-        query.limit(PAGE_ROWS).into_tuple().all(db).await?;
+    let rows: Vec<PageRow> = page_query(db.get_database_backend(), event_id, after)
+        .into_tuple()
+        .all(db)
+        .await?;
     let next = rows.last().map(|r| (r.1.clone(), r.6));
     let guests = rows
         .into_iter()
@@ -125,4 +116,45 @@ async fn page(db: &DatabaseConnection, event_id: i32, after: Cursor) -> AppResul
         })
         .collect();
     Ok((guests, next))
+}
+
+fn page_query(backend: DatabaseBackend, event_id: i32, after: Cursor) -> Select<actor::Entity> {
+    let query = super::roster::by_name(backend, event_id)
+        .column(actor::Column::Honorific)
+        .column(actor::Column::Organization)
+        .column(actor::Column::Category)
+        .column_as(attendance::Column::Id, "present")
+        .column_as(actor::Column::Id, "actor_id")
+        .limit(PAGE_ROWS);
+    match after {
+        // A row comparison: both databases read the name index onwards from this point.
+        Some((name, actor_id)) => query.filter(
+            Expr::tuple([
+                Expr::col((actor::Entity, actor::Column::FullName)),
+                Expr::col((actor::Entity, actor::Column::Id)),
+            ])
+            .gt(Expr::tuple([Expr::val(name), Expr::val(actor_id)])),
+        ),
+        None => query,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::QueryTrait;
+
+    use super::*;
+
+    #[test]
+    fn a_later_page_starts_after_the_cursor_on_both_databases() {
+        for backend in [DatabaseBackend::Sqlite, DatabaseBackend::Postgres] {
+            let sql = page_query(backend, 7, Some(("Awa".into(), 3)))
+                .build(backend)
+                .to_string();
+            assert!(
+                sql.contains(r#"("actors"."full_name", "actors"."id") > ('Awa', 3)"#),
+                "{sql}"
+            );
+        }
+    }
 }

@@ -74,7 +74,7 @@ pub async fn page(
         );
     }
     // One statement with only the columns shown: decoding whole rows cost more than the query.
-    let rows: Vec<PageRow> = by_name(db, event_id)
+    let rows: Vec<PageRow> = by_name(db.get_database_backend(), event_id)
         .column(actor::Column::Honorific)
         .column(actor::Column::Organization)
         .column(actor::Column::Category)
@@ -98,8 +98,8 @@ pub async fn page(
 /// call would cost what the list costs. SQLite needs CROSS JOIN to keep that order of tables;
 /// PostgreSQL plans it from its statistics. The guest's attendance row, if any, is joined (one at
 /// most: `attendances.invitation_id` is unique).
-pub(super) fn by_name(db: &DatabaseConnection, event_id: i32) -> Select<actor::Entity> {
-    let join = if db.get_database_backend() == DatabaseBackend::Sqlite {
+pub(super) fn by_name(backend: DatabaseBackend, event_id: i32) -> Select<actor::Entity> {
+    let join = if backend == DatabaseBackend::Sqlite {
         JoinType::CrossJoin
     } else {
         JoinType::InnerJoin
