@@ -30,7 +30,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/events/{id}/checkin", get(show_checkin))
         .route("/events/{id}/checkin/marks", post(post_mark))
-        .route("/events/{id}/checkin/guests", get(guest_data))
+        .route("/events/{id}/checkin/guests", get(super::checkin_feed::guest_data))
         .route("/events/checkin-sw.js", get(service_worker))
         .route("/events/{id}/checkin/guests/{invitation}", post(toggle_guest))
         .route("/events/{id}/checkin/walk-in", post(add_walk_in))
@@ -153,37 +153,6 @@ async fn checkin_page(
         walk_ins,
         errors,
     }))
-}
-
-/// Everything the page's script needs to search offline, in the fewest bytes (see `roster::compact`).
-#[derive(serde::Serialize)]
-struct GuestData {
-    /// When the server read the list (ms since 1970): marks sent after it are not in it yet.
-    at: i64,
-    /// Category labels in the page's language, indexed by the guests' category index.
-    cats: Vec<&'static str>,
-    guests: Vec<roster::CompactGuest>,
-}
-
-async fn guest_data(
-    State(state): State<AppState>,
-    _user: Require<Organizer>,
-    page: Page,
-    Path(id): Path<i32>,
-) -> AppResult<Response> {
-    attendance::open_event(&state.db, id).await?;
-    let at = chrono::Utc::now().timestamp_millis();
-    let guests = roster::compact(&state.db, id).await?;
-    let cats = ActorCategory::ALL
-        .iter()
-        .map(|c| page.t(c.label_key().as_str()))
-        .collect();
-    // The page's script and its service worker keep their own copy; the HTTP cache must not serve a stale one.
-    Ok((
-        [(axum::http::header::CACHE_CONTROL, "private, no-cache")],
-        Json(GuestData { at, cats, guests }),
-    )
-        .into_response())
 }
 
 /// The check-in service worker. Served from `/events/` so its scope may cover each

@@ -13,6 +13,7 @@ pub mod audit_who;
 pub mod auth;
 pub mod auth_extract;
 pub mod checkin;
+pub mod checkin_feed;
 pub mod confirm;
 pub mod csrf;
 pub mod debates;

@@ -1,7 +1,9 @@
 // checkin-sw.js: lets the check-in page open again when the hall's network is gone.
 // Registered by checkin.js with the scope /events/{id}/checkin. The page, its guest data and the
 // headcount page go to the network first and fall back to the last copy; the fingerprinted
-// /static/ files never change under one URL, so the cached copy is served at once.
+// /static/ files never change under one URL, so the cached copy is served at once. The guest data
+// is revalidated with the kept copy's ETag: while nothing changed the server answers 304 (no body)
+// and the kept copy is used, so a view after the first costs a few bytes whatever the list's size.
 'use strict';
 const CACHE = 'toguna-checkin-v1';
 
@@ -29,6 +31,21 @@ function keep(url, response) {
   caches.open(CACHE).then((cache) => cache.put(url.href, copy));
 }
 
+function revalidated(request, url) {
+  return caches.open(CACHE).then((cache) => cache.match(url.href)).then((kept) => {
+    const tag = kept && kept.headers.get('etag');
+    if (!tag) return fetch(request).then((response) => { keep(url, response); return response; });
+    const headers = new Headers(request.headers);
+    headers.set('If-None-Match', tag);
+    // no-store: the 304 must reach this worker, not be answered from the browser's own cache.
+    return fetch(url.href, { headers, credentials: 'same-origin', cache: 'no-store' }).then((response) => {
+      if (response.status === 304) return kept;
+      keep(url, response);
+      return response;
+    });
+  });
+}
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET') return;
@@ -44,12 +61,9 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (!/^\/events\/\d+\/checkin(\/guests|\/headcount)?$/.test(url.pathname)) return;
-  event.respondWith(
-    fetch(request)
-      .then((response) => {
-        keep(url, response);
-        return response;
-      })
-      .catch(() => fromCache(url).then((hit) => hit || Response.error()))
-  );
+  const network = url.pathname.endsWith('/guests') ? revalidated(request, url) : fetch(request).then((response) => {
+    keep(url, response);
+    return response;
+  });
+  event.respondWith(network.catch(() => fromCache(url).then((hit) => hit || Response.error())));
 });

@@ -350,6 +350,16 @@ impl Browser {
         self.client.get(self.url(path)).send().await.expect("GET")
     }
 
+    /// A GET revalidating a kept copy, as the check-in service worker does.
+    pub async fn get_if_none_match(&self, path: &str, etag: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .header(reqwest::header::IF_NONE_MATCH, etag)
+            .send()
+            .await
+            .expect("GET")
+    }
+
     pub async fn get_in(&self, path: &str, accept_language: &str) -> Response {
         self.client
             .get(self.url(path))

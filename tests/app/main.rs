@@ -14,6 +14,7 @@ mod bounces;
 mod browser;
 mod checkin;
 mod checkin_door;
+mod checkin_feed;
 mod confirmations;
 mod contact_exposure;
 mod csrf;

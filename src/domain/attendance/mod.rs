@@ -1,6 +1,7 @@
 //! Who was at an event: check-in marks, walk-ins, headcounts and paper sheets.
 
 pub mod campaign;
+pub mod feed;
 pub mod paper;
 pub mod record;
 pub mod roster;

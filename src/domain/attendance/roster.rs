@@ -4,9 +4,8 @@ use entity::{actor, attendance, invitation};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseBackend, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, RelationTrait,
+    QueryOrder, QuerySelect, RelationTrait, Select,
 };
-use serde::Serialize;
 
 use crate::domain::text::{fold, like_contains};
 use crate::domain::vocab::{ActorCategory, AgeGroup, Gender, Response};
@@ -68,30 +67,14 @@ pub async fn page(
     offset: u64,
     limit: u64,
 ) -> AppResult<Vec<RosterEntry>> {
-    let mut cond = Condition::all().add(invitation::Column::EventId.eq(event_id));
+    let mut cond = Condition::all();
     for word in fold(query).split(' ').filter(|w| !w.is_empty()) {
         cond = cond.add(
             Expr::col((actor::Entity, actor::Column::SearchText)).like(LikeExpr::new(like_contains(word)).escape('\\')),
         );
     }
-    // Walk the actors by name (index `idx_actors_full_name_id`) and probe the guest list, stopping
-    // after one page: sorting the whole list on each view would cost what the list costs. SQLite
-    // needs CROSS JOIN to keep that order of tables; PostgreSQL plans it from its statistics.
-    let join = if db.get_database_backend() == DatabaseBackend::Sqlite {
-        JoinType::CrossJoin
-    } else {
-        JoinType::InnerJoin
-    };
-    // The guest's attendance row, if any (one at most: `attendances.invitation_id` is unique).
-    let attendance_of: sea_orm::RelationDef = attendance::Entity::belongs_to(invitation::Entity)
-        .from(attendance::Column::InvitationId)
-        .to(invitation::Column::Id)
-        .into();
     // One statement with only the columns shown: decoding whole rows cost more than the query.
-    let rows: Vec<PageRow> = actor::Entity::find()
-        .select_only()
-        .column(invitation::Column::Id)
-        .column(actor::Column::FullName)
+    let rows: Vec<PageRow> = by_name(db.get_database_backend(), event_id)
         .column(actor::Column::Honorific)
         .column(actor::Column::Organization)
         .column(actor::Column::Category)
@@ -100,19 +83,42 @@ pub async fn page(
         .column(actor::Column::Region)
         .column(invitation::Column::Response)
         .column_as(attendance::Column::Id, "present")
-        .join(join, invitation::Relation::Actor.def().rev())
-        .join(JoinType::LeftJoin, attendance_of.rev())
-        // sea-query writes CROSS JOIN without its ON: the pairing is said here, for both joins.
-        .filter(Expr::col((invitation::Entity, invitation::Column::ActorId)).equals((actor::Entity, actor::Column::Id)))
         .filter(cond)
-        .order_by_asc(actor::Column::FullName)
-        .order_by_asc(actor::Column::Id)
         .offset(offset)
         .limit(limit + 1)
         .into_tuple()
         .all(db)
         .await?;
     Ok(rows.into_iter().map(page_entry).collect())
+}
+
+/// The event's guests in name order, selecting the invitation id and the name first; the caller
+/// adds its columns, filters and bounds. Walks the actors by name (index `idx_actors_full_name_id`)
+/// and probes the guest list, stopping after the caller's limit: sorting the whole list on each
+/// call would cost what the list costs. SQLite needs CROSS JOIN to keep that order of tables;
+/// PostgreSQL plans it from its statistics. The guest's attendance row, if any, is joined (one at
+/// most: `attendances.invitation_id` is unique).
+pub(super) fn by_name(backend: DatabaseBackend, event_id: i32) -> Select<actor::Entity> {
+    let join = if backend == DatabaseBackend::Sqlite {
+        JoinType::CrossJoin
+    } else {
+        JoinType::InnerJoin
+    };
+    let attendance_of: sea_orm::RelationDef = attendance::Entity::belongs_to(invitation::Entity)
+        .from(attendance::Column::InvitationId)
+        .to(invitation::Column::Id)
+        .into();
+    actor::Entity::find()
+        .select_only()
+        .column(invitation::Column::Id)
+        .column(actor::Column::FullName)
+        .join(join, invitation::Relation::Actor.def().rev())
+        .join(JoinType::LeftJoin, attendance_of.rev())
+        // sea-query writes CROSS JOIN without its ON: the pairing is said here, for both joins.
+        .filter(Expr::col((invitation::Entity, invitation::Column::ActorId)).equals((actor::Entity, actor::Column::Id)))
+        .filter(invitation::Column::EventId.eq(event_id))
+        .order_by_asc(actor::Column::FullName)
+        .order_by_asc(actor::Column::Id)
 }
 
 type PageRow = (
@@ -143,45 +149,6 @@ fn page_entry(row: PageRow) -> RosterEntry {
         response: Response::parse(&response).unwrap_or(Response::None),
         present,
     }
-}
-
-/// The whole list in the fewest bytes, for the page's script and its offline copy:
-/// `[invitation id, name, honorific, organization, category index, present]`, by name.
-#[derive(Debug, Serialize)]
-pub struct CompactGuest(pub i32, pub String, pub String, pub String, pub usize, pub u8);
-
-/// Two statements: the guests with the four columns shown, and who is in.
-pub async fn compact(db: &DatabaseConnection, event_id: i32) -> AppResult<Vec<CompactGuest>> {
-    let rows: Vec<(i32, String, String, String, String)> = invitation::Entity::find()
-        .select_only()
-        .column(invitation::Column::Id)
-        .column(actor::Column::FullName)
-        .column(actor::Column::Honorific)
-        .column(actor::Column::Organization)
-        .column(actor::Column::Category)
-        .join(JoinType::InnerJoin, invitation::Relation::Actor.def())
-        .filter(invitation::Column::EventId.eq(event_id))
-        .order_by_asc(actor::Column::FullName)
-        .order_by_asc(actor::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let present = super::present_guests(db, event_id).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, honorific, organization, category)| {
-            let category = ActorCategory::parse(&category).unwrap_or(ActorCategory::Other);
-            let index = ActorCategory::ALL.iter().position(|c| *c == category).unwrap_or(0);
-            CompactGuest(
-                id,
-                name,
-                honorific,
-                organization,
-                index,
-                u8::from(present.contains_key(&id)),
-            )
-        })
-        .collect())
 }
 
 /// Every guest of the event, by name.
