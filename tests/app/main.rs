@@ -72,3 +72,4 @@ mod smtp;
 mod smtp_selftest;
 mod stale_versions;
 mod venues;
+mod guest_rows;
