@@ -148,7 +148,9 @@ async fn the_answer_page_names_the_events_venue_read_with_the_invitation() {
     assert_eq!(texts(&html, "h1"), ["Restitution à Kayes : femmes, jeunes; et FDS"]);
     let facts = texts(&html, "dl.facts dd");
     assert!(
-        facts.iter().any(|f| f.contains("Salle « Djoliba »; annexe") && f.contains("Kayes")),
+        facts
+            .iter()
+            .any(|f| f.contains("Salle « Djoliba »; annexe") && f.contains("Kayes")),
         "the venue is named: {facts:?}"
     );
 }

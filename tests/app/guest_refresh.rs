@@ -36,7 +36,10 @@ async fn an_organizer_refreshes_a_guests_figures_from_the_event_page_until_the_e
     );
     let html = browser.get(&guest_path).await.text().await.unwrap();
     let action = format!("/events/{}/guests/{inv}/refresh", day.event_id);
-    assert_eq!(attrs(&html, "form.guest-refresh", "action"), [action.clone()]);
+    assert_eq!(
+        attrs(&html, "form.guest-refresh", "action"),
+        std::slice::from_ref(&action)
+    );
     let labels = attrs(&html, "form.guest-refresh button", "aria-label");
     assert!(
         labels.iter().any(|l| l.contains(&name)),
@@ -111,7 +114,11 @@ async fn a_viewer_gets_no_refresh_button_and_cannot_post_one() {
     let html = browser.get(&page_path).await.text().await.unwrap();
     assert!(attrs(&html, "a.manage-guest", "href").is_empty());
     let guest_page = browser.get(&format!("/events/{}/guests/{inv}", day.event_id)).await;
-    assert_eq!(guest_page.status(), StatusCode::FORBIDDEN, "the guest's page is for organizers");
+    assert_eq!(
+        guest_page.status(),
+        StatusCode::FORBIDDEN,
+        "the guest's page is for organizers"
+    );
     let action = format!("/events/{}/guests/{inv}/refresh", day.event_id);
     let refused = browser.submit(&page_path, &action, &[]).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);

@@ -65,7 +65,10 @@ async fn a_guest_row_weighs_under_a_kilobyte_and_resends_through_the_pages_one_s
     let buttons = attrs(&full, "#guest-table button.resend", "formaction");
     assert_eq!(buttons.len(), 100);
     let labels = attrs(&full, "#guest-table button.resend", "aria-label");
-    assert!(labels.iter().all(|l| l.starts_with("Renvoyer à Invitée ")), "{labels:?}");
+    assert!(
+        labels.iter().all(|l| l.starts_with("Renvoyer à Invitée ")),
+        "{labels:?}"
+    );
     let (invitation_id, _) = buttons[0]
         .trim_start_matches(&format!("/events/{id}/guests/"))
         .split_once('/')
@@ -80,7 +83,11 @@ async fn a_guest_row_weighs_under_a_kilobyte_and_resends_through_the_pages_one_s
     let after = browser.get(&page).await.text().await.unwrap();
     let flashes = texts(&after, ".flash");
     assert!(flashes.iter().any(|f| f.contains("remis en file")), "{flashes:?}");
-    assert_eq!(messages_to(&app, invitation_id).await, 2, "the invitation, then the resend");
+    assert_eq!(
+        messages_to(&app, invitation_id).await,
+        2,
+        "the invitation, then the resend"
+    );
 }
 
 #[tokio::test]
@@ -108,7 +115,10 @@ async fn an_organizer_records_an_answer_received_by_phone_on_the_guests_page_in_
         ["Noter la réponse de Invitée 0"]
     );
     let answer = format!("{guest_page}/answer");
-    assert_eq!(attrs(&html, "#guest-answer form", "action"), [answer.clone()]);
+    assert_eq!(
+        attrs(&html, "#guest-answer form", "action"),
+        std::slice::from_ref(&answer)
+    );
     assert_eq!(
         form_fields(&html, "#guest-answer form"),
         [("response".into(), "accepted".into()), ("via".into(), "phone".into())]
@@ -123,7 +133,10 @@ async fn an_organizer_records_an_answer_received_by_phone_on_the_guests_page_in_
     assert_eq!(recorded.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&recorded), format!("{page}#guests"));
     let row = stored(&app, invitation_id).await;
-    assert_eq!((row.response.as_str(), row.responded_via.as_str()), ("declined", "phone"));
+    assert_eq!(
+        (row.response.as_str(), row.responded_via.as_str()),
+        ("declined", "phone")
+    );
     let html = browser.get(&page).await.text().await.unwrap();
     let selector = format!("#guest-{invitation_id} td");
     assert!(
@@ -145,8 +158,6 @@ async fn an_organizer_records_an_answer_received_by_phone_on_the_guests_page_in_
     );
 
     // Another event's guest is not found through this event's address.
-    let elsewhere = browser
-        .get(&format!("/events/{other}/guests/{invitation_id}"))
-        .await;
+    let elsewhere = browser.get(&format!("/events/{other}/guests/{invitation_id}")).await;
     assert_eq!(elsewhere.status(), StatusCode::NOT_FOUND);
 }
