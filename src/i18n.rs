@@ -116,6 +116,10 @@ macro_rules! catalog_files {
                 include_str!(concat!("../locales/", $lang, "/usability.toml")),
             ),
             ("jobs", include_str!(concat!("../locales/", $lang, "/jobs.toml"))),
+            (
+                "guest_page",
+                include_str!(concat!("../locales/", $lang, "/guest_page.toml")),
+            ),
         ]
     };
 }

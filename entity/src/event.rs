@@ -38,3 +38,14 @@ pub struct Model {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The venue an event takes place at, so one statement can read an event with its venue (the
+/// answer page reads invitation, actor, event and venue together).
+impl Related<super::venue::Entity> for Entity {
+    fn to() -> RelationDef {
+        Entity::belongs_to(super::venue::Entity)
+            .from(Column::VenueId)
+            .to(super::venue::Column::Id)
+            .into()
+    }
+}

@@ -231,3 +231,17 @@ pub async fn counts_for_events<C: ConnectionTrait>(
         })
         .collect())
 }
+
+/// One guest of the event, for the guest's own page; another event's invitation is not found.
+pub async fn one(
+    db: &DatabaseConnection,
+    event: &crate::domain::events::Event,
+    invitation_id: i32,
+) -> AppResult<Guest> {
+    let id = Condition::all().add(invitation::Column::Id.eq(invitation_id));
+    let (inv, a) = select(event.id, id)
+        .one(db)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    Ok(guest(event, inv, a))
+}

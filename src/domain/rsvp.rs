@@ -1,13 +1,13 @@
 //! The invitee's answer, reached by the personal link in the invitation.
 
 use chrono::Utc;
-use entity::{actor, invitation};
+use entity::{actor, event, invitation, venue};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use crate::domain::actors::Actor;
 use crate::domain::audit::{self, Changes, Who};
 use crate::domain::events::{self, Event};
-use crate::domain::venues::{self, Venue};
+use crate::domain::venues::Venue;
 use crate::domain::vocab::{EventStatus, Response};
 use crate::domain::{secrets, text};
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -36,18 +36,18 @@ pub async fn find(db: &DatabaseConnection, token: &str) -> AppResult<Invitation>
     if token.len() < 20 || token.len() > 64 {
         return Err(AppError::NotFound);
     }
-    let (inv, actor) = invitation::Entity::find()
+    // One statement: the invitation with its actor, its event and the event's venue.
+    let (inv, actor, event, venue) = invitation::Entity::find()
         .filter(invitation::Column::RsvpTokenHash.eq(secrets::hash_token(token)))
         .find_also_related(actor::Entity)
+        .find_also_related(event::Entity)
+        .find_also(event::Entity, venue::Entity)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
     let actor = Actor::from(actor.ok_or(AppError::NotFound)?);
-    let event = events::get(db, inv.event_id).await?;
-    let venue = match event.venue_id {
-        Some(id) => Some(venues::get(db, id).await?),
-        None => None,
-    };
+    let event = Event::from(event.ok_or(AppError::NotFound)?);
+    let venue = venue.map(Venue::from);
     let response = Response::parse(&inv.response).unwrap_or(Response::None);
     Ok(Invitation {
         id: inv.id,

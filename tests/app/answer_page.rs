@@ -136,3 +136,21 @@ async fn the_language_switch_on_the_answer_page_wins_over_the_invitees_language(
     let html = invitee.get(&aissata).await.text().await.unwrap();
     assert_eq!(attrs(&html, "html", "lang"), ["fr"]);
 }
+
+#[tokio::test]
+async fn the_answer_page_names_the_events_venue_read_with_the_invitation() {
+    let app = spawn_app().await;
+    let c = campaign(&app, "2030-06-10T09:00:00+00:00").await;
+    let (awa, _) = links(&app, &c).await;
+    let response = app.new_browser().get(&awa).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.unwrap();
+    assert_eq!(texts(&html, "h1"), ["Restitution à Kayes : femmes, jeunes; et FDS"]);
+    let facts = texts(&html, "dl.facts dd");
+    assert!(
+        facts
+            .iter()
+            .any(|f| f.contains("Salle « Djoliba »; annexe") && f.contains("Kayes")),
+        "the venue is named: {facts:?}"
+    );
+}

@@ -164,7 +164,7 @@ async fn a_permanent_failure_flags_the_address_so_the_next_list_offers_a_letter_
         "Awa is offered a letter"
     );
     let event_page = s.event_page().await;
-    let resends = crate::helpers::attrs(&event_page, "table.guests form", "action");
+    let resends = crate::helpers::attrs(&event_page, "table.guests button.resend", "formaction");
     let awa_resend = format!("/guests/{}/resend", s.awa_invitation_id().await);
     assert!(
         !resends.iter().any(|a| a.ends_with(&awa_resend)),

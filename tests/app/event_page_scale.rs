@@ -81,10 +81,10 @@ async fn the_events_list_shows_answer_and_delivery_counts_and_a_draft_says_to_sc
 
     // Row actions say what they do and for whom; no cryptic "…".
     let html = browser.get(&format!("/events/{id}")).await.text().await.unwrap();
-    let summaries = texts(&html, "details.row-actions summary");
+    let summaries = texts(&html, "a.manage-guest");
     assert_eq!(summaries.len(), 3);
     assert!(
-        summaries.iter().all(|s| s.starts_with("Réponse reçue — Invitée")),
+        summaries.iter().all(|s| s.starts_with("Gérer l’invitation — Invitée")),
         "{summaries:?}"
     );
     assert!(!html.contains("<summary>…</summary>"));

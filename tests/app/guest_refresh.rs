@@ -1,5 +1,6 @@
-//! An organizer refreshes a guest's frozen figures from the event page: a button per guest row
-//! before completion, flash feedback, one audit entry; after completion no button and a 409 page.
+//! An organizer refreshes a guest's frozen figures from the guest's page, reached by the link of
+//! each guest row before completion: flash feedback, one audit entry; after completion no link,
+//! no button and a 409 page.
 
 use entity::{audit_entry, invitation};
 use reqwest::{Method, StatusCode};
@@ -25,10 +26,20 @@ async fn an_organizer_refreshes_a_guests_figures_from_the_event_page_until_the_e
     let (browser, organizer) = app.browser_as("organizer").await;
     let page_path = format!("/events/{}", day.event_id);
     let html = browser.get(&page_path).await.text().await.unwrap();
+    let guest_path = format!("/events/{}/guests/{inv}", day.event_id);
+    let links = attrs(&html, "a.manage-guest", "href");
+    assert_eq!(links.len(), day.guests.len(), "one link per guest row");
+    assert!(links.contains(&guest_path));
+    assert!(
+        texts(&html, "a.manage-guest").iter().any(|l| l.contains(&name)),
+        "the link names its guest for screen readers"
+    );
+    let html = browser.get(&guest_path).await.text().await.unwrap();
     let action = format!("/events/{}/guests/{inv}/refresh", day.event_id);
-    let actions = attrs(&html, "form.guest-refresh", "action");
-    assert_eq!(actions.len(), day.guests.len(), "one button per guest row");
-    assert!(actions.contains(&action));
+    assert_eq!(
+        attrs(&html, "form.guest-refresh", "action"),
+        std::slice::from_ref(&action)
+    );
     let labels = attrs(&html, "form.guest-refresh button", "aria-label");
     assert!(
         labels.iter().any(|l| l.contains(&name)),
@@ -78,6 +89,8 @@ async fn an_organizer_refreshes_a_guests_figures_from_the_event_page_until_the_e
     )
     .await;
     let html = browser.get(&page_path).await.text().await.unwrap();
+    assert!(attrs(&html, "a.manage-guest", "href").is_empty());
+    let html = browser.get(&guest_path).await.text().await.unwrap();
     assert!(attrs(&html, "form.guest-refresh", "action").is_empty());
     let refused = browser.submit(&page_path, &action, &[]).await;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
@@ -99,7 +112,13 @@ async fn a_viewer_gets_no_refresh_button_and_cannot_post_one() {
     let (browser, _) = app.browser_as("viewer").await;
     let page_path = format!("/events/{}", day.event_id);
     let html = browser.get(&page_path).await.text().await.unwrap();
-    assert!(attrs(&html, "form.guest-refresh", "action").is_empty());
+    assert!(attrs(&html, "a.manage-guest", "href").is_empty());
+    let guest_page = browser.get(&format!("/events/{}/guests/{inv}", day.event_id)).await;
+    assert_eq!(
+        guest_page.status(),
+        StatusCode::FORBIDDEN,
+        "the guest's page is for organizers"
+    );
     let action = format!("/events/{}/guests/{inv}/refresh", day.event_id);
     let refused = browser.submit(&page_path, &action, &[]).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);

@@ -900,3 +900,27 @@ impl TestApp {
         .await;
     }
 }
+
+impl Browser {
+    /// Presses a button tied to a shared form by its `form` attribute, as a browser does: that
+    /// form's fields and own CSRF token, the button's name and value, sent to its `formaction`.
+    pub async fn press(&self, html: &str, button: &str) -> Response {
+        let form = attrs(html, button, "form").pop().expect("the button names its form");
+        let form = format!("form#{form}");
+        let token = attrs(html, &format!("{form} input[name=csrf_token]"), "value")
+            .pop()
+            .expect("the shared form carries its CSRF token");
+        let action = attrs(html, button, "formaction")
+            .pop()
+            .or_else(|| attrs(html, &form, "action").pop())
+            .expect("the button or its form says where to post");
+        let mut fields = form_fields(html, &form);
+        let name = attrs(html, button, "name").pop();
+        if let Some(name) = name {
+            fields.push((name, attrs(html, button, "value").pop().unwrap_or_default()));
+        }
+        let mut body: Vec<(&str, &str)> = vec![("csrf_token", &token)];
+        body.extend(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        self.post_form(&action, &body).await
+    }
+}

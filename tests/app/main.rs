@@ -34,6 +34,7 @@ mod faults;
 mod frozen_figures;
 mod guest_list;
 mod guest_refresh;
+mod guest_rows;
 mod helpers;
 mod import_scale;
 mod inbound;

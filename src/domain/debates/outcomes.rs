@@ -288,12 +288,18 @@ pub async fn overview(db: &DatabaseConnection, event_id: i32) -> AppResult<Overv
         .map(Outcome::from)
         .collect();
     let section_ids: Vec<i32> = outcomes.iter().filter_map(|o| o.section_id).collect();
-    let sections: Vec<SectionRef> = report_section::Entity::find()
-        .filter(report_section::Column::Id.is_in(section_ids))
-        .order_by_asc(report_section::Column::Position)
-        .order_by_asc(report_section::Column::Id)
-        .all(db)
-        .await?
+    // Most event pages have no outcome placed in a section: no statement for an empty `IN ()`.
+    let placed = if section_ids.is_empty() {
+        Vec::new()
+    } else {
+        report_section::Entity::find()
+            .filter(report_section::Column::Id.is_in(section_ids))
+            .order_by_asc(report_section::Column::Position)
+            .order_by_asc(report_section::Column::Id)
+            .all(db)
+            .await?
+    };
+    let sections: Vec<SectionRef> = placed
         .into_iter()
         .map(|s| SectionRef {
             id: s.id,

@@ -2,6 +2,7 @@
 
 mod calendar;
 mod form;
+mod guest_page;
 mod guests;
 mod list;
 mod page;
@@ -12,6 +13,7 @@ use axum::routing::{get, post};
 use crate::AppState;
 use calendar::show_calendar;
 use form::{change_status, create_event, edit_event, new_event, update_event};
+use guest_page::show_guest;
 use guests::{add_guests, remove_guest, resend_invitation, send_invitations};
 use list::list_events;
 use page::{download_ics, sending_progress, show_event};
@@ -26,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/events/{id}/status", post(change_status))
         .route("/events/{id}/invite.ics", get(download_ics))
         .route("/events/{id}/guests", post(add_guests))
+        .route("/events/{id}/guests/{invitation}", get(show_guest))
         .route("/events/{id}/guests/{invitation}/delete", post(remove_guest))
         .route("/events/{id}/guests/{invitation}/resend", post(resend_invitation))
         .route("/events/{id}/invitations/send", post(send_invitations))

@@ -14,12 +14,13 @@ use crate::domain::invitations;
 use crate::domain::paging::{PageQuery, Paged};
 use crate::domain::reports::{self, Report};
 use crate::domain::venues::{self, Venue};
-use crate::domain::vocab::EventStatus;
 use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::web::auth_extract::{AnyRole, Require};
 use crate::web::errors::render;
 use crate::web::page::Page;
+
+use super::guest_page;
 
 #[derive(Template)]
 #[template(path = "events/show.html")]
@@ -85,7 +86,11 @@ impl ShowPage {
     }
 
     fn can_send(&self) -> bool {
-        self.page.can_organize() && self.event.status == EventStatus::Scheduled
+        guest_page::can_send(&self.page, &self.event)
+    }
+
+    fn can_resend(&self, guest: &Guest) -> bool {
+        guest_page::can_resend(&self.page, &self.event, guest)
     }
 
     fn failure_of(&self, invitation_id: &i32) -> &str {
@@ -104,11 +109,11 @@ impl ShowPage {
 
     /// A row action's label naming its guest, for screen readers.
     fn named(&self, key: &str, guest: &Guest) -> String {
-        self.page.tf(key, &[("name", &self.name_of(guest))])
+        guest_page::named(&self.page, key, guest)
     }
 
-    fn name_of(&self, guest: &Guest) -> String {
-        guest.actor.as_ref().map(|a| a.full_name.clone()).unwrap_or_default()
+    fn name_of<'a>(&self, guest: &'a Guest) -> &'a str {
+        guest_page::name_of(guest)
     }
 
     fn export_query(&self) -> String {
@@ -117,7 +122,7 @@ impl ShowPage {
     }
 
     fn can_change_guests(&self) -> bool {
-        self.page.can_organize() && matches!(self.event.status, EventStatus::Draft | EventStatus::Scheduled)
+        guest_page::can_change_guests(&self.page, &self.event)
     }
 }
 
@@ -135,7 +140,8 @@ pub(super) async fn show_event(
         None => None,
     };
     let report = match event.report_id {
-        Some(r) => reports::list(&state.db).await?.into_iter().find(|x| x.id == r),
+        // One row by key: the event page must not read every report to name its own.
+        Some(r) => Some(reports::get(&state.db, r).await?),
         None => None,
     };
     let stats = guests::stats(&state.db, id).await?;
