@@ -21,6 +21,7 @@ mod m20261201_000007_frozen_figures;
 mod m20261201_000009_organizer_phone;
 mod m20261201_000010_page_speed;
 mod m20261201_000015_guest_order;
+mod m20261201_000017_directory_tallies;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_jobs::Migration),
             Box::new(m20261201_000010_page_speed::Migration),
             Box::new(m20261201_000015_guest_order::Migration),
+            Box::new(m20261201_000017_directory_tallies::Migration),
         ]
     }
 }
