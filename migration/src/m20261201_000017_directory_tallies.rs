@@ -145,7 +145,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         let db = manager.get_connection();
-        // Backfill before the triggers exist, in the migration's transaction: no row counted twice.
+        // Backfill, then the triggers: migrations run at start-up, before the server takes writes.
         db.execute_unprepared(&add_deltas(&facet_rows("actors", "a", 1)))
             .await?;
         let triggers = match manager.get_database_backend() {
@@ -155,24 +155,11 @@ impl MigrationTrait for Migration {
         for statement in triggers {
             db.execute_unprepared(&statement).await?;
         }
-        // The unfiltered first page reads this index in order, whatever the directory's size.
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_actors_name_key_id")
-                    .table("actors")
-                    .col("name_key")
-                    .col("id")
-                    .to_owned(),
-            )
-            .await
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
-        manager
-            .drop_index(Index::drop().name("idx_actors_name_key_id").table("actors").to_owned())
-            .await?;
         for name in ["insert", "delete", "update"] {
             match manager.get_database_backend() {
                 DatabaseBackend::Postgres => {
