@@ -65,8 +65,7 @@ async fn main() -> anyhow::Result<()> {
                 page: Some(page),
                 per_page: Some(200),
             };
-            search::list(&db, &ActorFilter::default(), paging).await?;
-            search::facet_counts(&db, &ActorFilter::default()).await?;
+            search::page_with_facets(&db, &ActorFilter::default(), paging).await?;
         }
         pages.push(started.elapsed() / 25);
 
@@ -76,8 +75,7 @@ async fn main() -> anyhow::Result<()> {
             gender: "female".into(),
             ..Default::default()
         };
-        search::list(&db, &filter, PageQuery::default()).await?;
-        search::facet_counts(&db, &filter).await?;
+        search::page_with_facets(&db, &filter, PageQuery::default()).await?;
         searches.push(started.elapsed());
         db.close().await?;
         if let Some((admin, name)) = scratch {

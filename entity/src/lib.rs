@@ -10,6 +10,7 @@ pub mod attendance_mark;
 pub mod audit_entry;
 pub mod debate_note;
 pub mod delivery_total;
+pub mod directory_tally;
 pub mod event;
 pub mod event_sms;
 pub mod event_tally;

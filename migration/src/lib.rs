@@ -22,6 +22,7 @@ mod m20261201_000009_organizer_phone;
 mod m20261201_000010_page_speed;
 mod m20261201_000015_guest_order;
 mod m20261201_000016_event_tallies;
+mod m20261201_000017_directory_tallies;
 mod m20261201_000018_checkin_feed;
 
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_page_speed::Migration),
             Box::new(m20261201_000015_guest_order::Migration),
             Box::new(m20261201_000016_event_tallies::Migration),
+            Box::new(m20261201_000017_directory_tallies::Migration),
             Box::new(m20261201_000018_checkin_feed::Migration),
         ]
     }

@@ -54,8 +54,7 @@ async fn list_actors(
     Query(filter): Query<ActorFilter>,
     paging: PageQuery,
 ) -> AppResult<Json<ActorPage>> {
-    let page = search::list(&state.db, &filter, paging).await?;
-    let facets = search::facet_counts(&state.db, &filter).await?;
+    let (page, facets) = search::page_with_facets(&state.db, &filter, paging).await?;
     let role = user.user.role;
     Ok(Json(ActorPage {
         items: page.items.into_iter().map(|a| a.seen_by(role)).collect(),

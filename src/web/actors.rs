@@ -65,8 +65,8 @@ impl ListPage {
     }
 }
 
-/// Seven queries whatever the page size: page, total, four facets and the duplicate check
-/// (plus the events offered for invitations).
+/// Statements constant in the page size: unfiltered, the counters, the page and the duplicate check;
+/// filtered, five grouped facet counts instead of the counters (plus the events offered for invitations).
 async fn list_actors(
     State(state): State<AppState>,
     user: Require<AnyRole>,
@@ -74,8 +74,7 @@ async fn list_actors(
     Query(filter): Query<ActorFilter>,
     Query(paging): Query<PageQuery>,
 ) -> AppResult<Response> {
-    let mut actors = search::list(&state.db, &filter, paging).await?;
-    let facets = search::facet_counts(&state.db, &filter).await?;
+    let (mut actors, facets) = search::page_with_facets(&state.db, &filter, paging).await?;
     // Duplicates are found on the full entries (same email, same phone), then contacts are hidden.
     let flagged = duplicates::flag(&state.db, &actors.items).await?;
     let role = user.user.role;

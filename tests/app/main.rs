@@ -24,6 +24,7 @@ mod debates;
 mod decision_undo;
 mod delivery;
 mod demo;
+mod directory_tallies;
 mod dovecot;
 mod erasure;
 mod event_page_scale;

@@ -6,6 +6,7 @@ pub mod duplicates;
 pub mod erase;
 pub mod export;
 pub mod search;
+mod tallies;
 
 use chrono::Utc;
 use entity::actor;

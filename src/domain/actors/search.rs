@@ -5,12 +5,11 @@ use std::collections::BTreeMap;
 use entity::actor;
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use serde::{Deserialize, Serialize};
 
-use crate::domain::actors::Actor;
+use crate::domain::actors::{Actor, tallies};
 use crate::domain::paging::{PageQuery, Paged};
 use crate::domain::text;
 use crate::error::AppResult;
@@ -118,58 +117,98 @@ pub struct FacetCounts {
     pub has_email: BTreeMap<String, u64>,
 }
 
-pub async fn list(db: &DatabaseConnection, filter: &ActorFilter, paging: PageQuery) -> AppResult<Paged<Actor>> {
-    let paginator = filter.select().paginate(db, paging.per_page());
-    let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(paging.page() - 1).await?;
-    Ok(Paged {
+/// A page of the matching actors with their total and the counts per filter value.
+///
+/// The unfiltered directory (the list's first view) reads its total and every facet from the
+/// counters kept with the rows (`tallies`): two statements whatever the directory's size. With a
+/// filter, each facet is a grouped count of the matches without its own filter (inherent: the
+/// counts depend on the other filters), and the total is the sum of a facet left unfiltered.
+pub async fn page_with_facets<C: ConnectionTrait>(
+    db: &C,
+    filter: &ActorFilter,
+    paging: PageQuery,
+) -> AppResult<(Paged<Actor>, FacetCounts)> {
+    let (total, facets) = if filter.is_empty() {
+        tallies::read(db).await?
+    } else {
+        let facets = facet_counts(db, filter).await?;
+        let total = match facets.total_of_matches(filter) {
+            Some(total) => total,
+            None => filter.select().count(db).await?,
+        };
+        (total, facets)
+    };
+    let items = filter
+        .select()
+        .limit(paging.per_page())
+        .offset((paging.page() - 1) * paging.per_page())
+        .all(db)
+        .await?;
+    let page = Paged {
         items: items.into_iter().map(Actor::from).collect(),
         total,
         page: paging.page(),
         per_page: paging.per_page(),
-    })
+    };
+    Ok((page, facets))
+}
+
+impl FacetCounts {
+    /// The number of matches, when a facet's own filter is unset: its counts then split exactly
+    /// the matching actors (every actor has one value in each facet).
+    fn total_of_matches(&self, filter: &ActorFilter) -> Option<u64> {
+        let unset = [
+            (&filter.category, &self.category),
+            (&filter.region, &self.region),
+            (&filter.gender, &self.gender),
+            (&filter.age_group, &self.age_group),
+        ];
+        let sum = |map: &BTreeMap<String, u64>| map.values().sum();
+        if !matches!(filter.has_email.as_str(), "yes" | "no") {
+            return Some(sum(&self.has_email));
+        }
+        unset
+            .into_iter()
+            .find(|(value, _)| value.trim().is_empty())
+            .map(|(_, map)| sum(map))
+    }
 }
 
 /// One grouped query per facet: the cost does not depend on the number of actors shown.
-pub async fn facet_counts(db: &DatabaseConnection, filter: &ActorFilter) -> AppResult<FacetCounts> {
+async fn facet_counts<C: ConnectionTrait>(db: &C, filter: &ActorFilter) -> AppResult<FacetCounts> {
+    let email = Expr::case(Expr::col(actor::Column::Email).is_null(), "no").finally("yes");
+    let mut has_email = group_count(db, filter, Facet::HasEmail, email).await?;
+    for key in ["yes", "no"] {
+        has_email.entry(key.to_string()).or_insert(0);
+    }
     Ok(FacetCounts {
-        category: group_count(db, filter, Facet::Category, actor::Column::Category).await?,
-        region: group_count(db, filter, Facet::Region, actor::Column::Region).await?,
-        gender: group_count(db, filter, Facet::Gender, actor::Column::Gender).await?,
-        age_group: group_count(db, filter, Facet::AgeGroup, actor::Column::AgeGroup).await?,
-        has_email: email_counts(db, filter).await?,
+        category: group_count(db, filter, Facet::Category, Expr::col(actor::Column::Category)).await?,
+        region: group_count(db, filter, Facet::Region, Expr::col(actor::Column::Region)).await?,
+        gender: group_count(db, filter, Facet::Gender, Expr::col(actor::Column::Gender)).await?,
+        age_group: group_count(db, filter, Facet::AgeGroup, Expr::col(actor::Column::AgeGroup)).await?,
+        has_email,
     })
 }
 
+/// The matches without `facet`'s own filter, counted per value of `value`.
 async fn group_count<C: ConnectionTrait>(
     db: &C,
     filter: &ActorFilter,
     facet: Facet,
-    column: actor::Column,
+    value: impl Into<Expr>,
 ) -> AppResult<BTreeMap<String, u64>> {
+    // Grouped by the output's name: PostgreSQL would see the email CASE's bound literals in the
+    // select list and in GROUP BY as two different expressions.
     let rows: Vec<(String, i64)> = actor::Entity::find()
         .select_only()
-        .column(column)
+        .column_as(value.into(), "value")
         .column_as(actor::Column::Id.count(), "n")
         .filter(filter.condition_without(Some(facet)))
-        .group_by(column)
+        .group_by(Expr::col("value"))
         .into_tuple()
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|(k, n)| (k, n as u64)).collect())
-}
-
-async fn email_counts<C: ConnectionTrait>(db: &C, filter: &ActorFilter) -> AppResult<BTreeMap<String, u64>> {
-    let base = filter.condition_without(Some(Facet::HasEmail));
-    let with = actor::Entity::find()
-        .filter(base.clone().add(actor::Column::Email.is_not_null()))
-        .count(db)
-        .await?;
-    let all = actor::Entity::find().filter(base).count(db).await?;
-    Ok(BTreeMap::from([
-        ("yes".to_string(), with),
-        ("no".to_string(), all - with),
-    ]))
 }
 
 /// The ids of every actor the filter matches (for guest lists).
