@@ -13,8 +13,8 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 pub use super::suppress::{Breakdown, DisclosureQuery, Figure};
-use crate::domain::text;
 use crate::domain::vocab::{ActorCategory, AgeGroup, EventStatus, Gender};
+use crate::domain::{tallies, text};
 use crate::error::{AppError, AppResult, FieldErrors};
 
 /// Who was invited and who came, for one event or several.
@@ -203,7 +203,11 @@ pub async fn summary<C: ConnectionTrait>(db: &C, event_id: i32) -> AppResult<Sum
         .await?
         .ok_or(AppError::NotFound)?;
     let scope = Condition::all().add(event::Column::Id.eq(event_id));
-    let tally = tally(db, scope).await?;
+    // Who came is read from the attendance rows (one per person or group present); who was
+    // invited from the counters kept with the invitations, whatever the guest list's length.
+    let mut tally = presence(db, scope).await?;
+    let invited = tallies::of_event(db, event_id, &[tallies::GENDER, tallies::CATEGORY]).await?;
+    tally.add_invited(&invited);
     Ok(tally.summary(event.women_target_percent))
 }
 
@@ -327,6 +331,28 @@ fn category_slug(raw: &str) -> &'static str {
 }
 
 async fn tally<C: ConnectionTrait>(db: &C, scope: Condition) -> AppResult<Tally> {
+    let mut t = presence(db, scope.clone()).await?;
+    let invited: Vec<(String, String, i64)> = invitation::Entity::find()
+        .select_only()
+        .column(invitation::Column::Category)
+        .column(invitation::Column::Gender)
+        .column_as(invitation::Column::Id.count(), "n")
+        .join(JoinType::InnerJoin, invitation::Relation::Event.def())
+        .join(JoinType::LeftJoin, event_venue())
+        .filter(scope)
+        .group_by(invitation::Column::Category)
+        .group_by(invitation::Column::Gender)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (category, gender, n) in invited {
+        t.add_invited_cell(&category, &gender, n);
+    }
+    Ok(t)
+}
+
+/// Who came to the events in scope, from the attendance rows.
+async fn presence<C: ConnectionTrait>(db: &C, scope: Condition) -> AppResult<Tally> {
     let cells: Vec<PresenceCell> = attendance::Entity::find()
         .select_only()
         .columns([
@@ -358,25 +384,6 @@ async fn tally<C: ConnectionTrait>(db: &C, scope: Condition) -> AppResult<Tally>
             cell.invited == 1,
             cell.people,
         );
-    }
-    let invited: Vec<(String, String, i64)> = invitation::Entity::find()
-        .select_only()
-        .column(invitation::Column::Category)
-        .column(invitation::Column::Gender)
-        .column_as(invitation::Column::Id.count(), "n")
-        .join(JoinType::InnerJoin, invitation::Relation::Event.def())
-        .join(JoinType::LeftJoin, event_venue())
-        .filter(scope)
-        .group_by(invitation::Column::Category)
-        .group_by(invitation::Column::Gender)
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (category, gender, n) in invited {
-        let n = count(n);
-        t.invited += n;
-        *t.invited_gender.entry(gender_slug(&gender)).or_default() += n;
-        *t.invited_category.entry(category_slug(&category)).or_default() += n;
     }
     Ok(t)
 }
@@ -492,6 +499,26 @@ struct EventPresenceCell {
 }
 
 impl Tally {
+    /// Invited guests of one (category, gender) cell of a grouped count.
+    fn add_invited_cell(&mut self, category: &str, gender: &str, n: i64) {
+        let n = count(n);
+        self.invited += n;
+        *self.invited_gender.entry(gender_slug(gender)).or_default() += n;
+        *self.invited_category.entry(category_slug(category)).or_default() += n;
+    }
+
+    /// Invited guests from an event's counters: each invitation counts once by gender and once
+    /// by category.
+    fn add_invited(&mut self, counters: &tallies::Tallies) {
+        for (gender, n) in counters.dim(tallies::GENDER) {
+            self.invited += n;
+            *self.invited_gender.entry(gender_slug(&gender)).or_default() += n;
+        }
+        for (category, n) in counters.dim(tallies::CATEGORY) {
+            *self.invited_category.entry(category_slug(&category)).or_default() += n;
+        }
+    }
+
     fn add_presence(&mut self, cell: &EventPresenceCell) {
         self.add(
             &cell.gender,
@@ -555,25 +582,9 @@ pub async fn event_summaries<C: ConnectionTrait>(db: &C, events: &[EventRow]) ->
     for cell in &cells {
         tallies.entry(cell.event_id).or_default().add_presence(cell);
     }
-    let invited: Vec<(i32, String, String, i64)> = invitation::Entity::find()
-        .select_only()
-        .column(invitation::Column::EventId)
-        .column(invitation::Column::Category)
-        .column(invitation::Column::Gender)
-        .column_as(invitation::Column::Id.count(), "n")
-        .filter(invitation::Column::EventId.is_in(ids))
-        .group_by(invitation::Column::EventId)
-        .group_by(invitation::Column::Category)
-        .group_by(invitation::Column::Gender)
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (event_id, category, gender, n) in invited {
-        let n = count(n);
-        let t = tallies.entry(event_id).or_default();
-        t.invited += n;
-        *t.invited_gender.entry(gender_slug(&gender)).or_default() += n;
-        *t.invited_category.entry(category_slug(&category)).or_default() += n;
+    let invited = tallies::of_events(db, &ids, &[tallies::GENDER, tallies::CATEGORY]).await?;
+    for (event_id, counters) in &invited {
+        tallies.entry(*event_id).or_default().add_invited(counters);
     }
     Ok(events
         .iter()
