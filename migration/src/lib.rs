@@ -2,6 +2,8 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod indexes;
+
 mod m20261129_000001_accounts;
 mod m20261129_000002_venues;
 mod m20261129_000003_actors;

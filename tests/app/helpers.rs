@@ -311,6 +311,23 @@ impl TestApp {
     }
 
     /// `GET /healthz`: its status and body.
+    /// One guest's line of an event's guest list, as the API shows it to an organizer.
+    pub async fn guest_line(&self, token: &str, event_id: i64, actor_id: i64) -> serde_json::Value {
+        let path = format!("/api/v1/events/{event_id}/invitations?per_page=100");
+        let list: serde_json::Value = self
+            .api(reqwest::Method::GET, &path, Some(token))
+            .send()
+            .await
+            .expect("guest list")
+            .json()
+            .await
+            .expect("JSON");
+        list["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|g| g["actor_id"] == actor_id).cloned())
+            .unwrap_or_else(|| panic!("actor {actor_id} is on the guest list: {list}"))
+    }
+
     pub async fn health(&self) -> (StatusCode, serde_json::Value) {
         let response = self.get("/healthz").await;
         let status = response.status();

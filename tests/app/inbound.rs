@@ -59,19 +59,8 @@ pub async fn story() -> Option<Story> {
 impl Story {
     /// Awa's line of the guest list, as the API shows it to the organizer.
     pub async fn awa_answer(&self) -> Value {
-        let path = format!("/api/v1/events/{}/invitations", self.campaign.event_id);
-        let list: Value = self
-            .app
-            .api(Method::GET, &path, Some(&self.campaign.token))
-            .send()
-            .await
-            .expect("guest list")
-            .json()
-            .await
-            .expect("JSON");
-        let items = list["items"].as_array().cloned().unwrap_or_default();
-        let awa = items.into_iter().find(|g| g["actor_id"] == self.campaign.guests[0]);
-        awa.expect("Awa is on the guest list")
+        let c = &self.campaign;
+        self.app.guest_line(&c.token, c.event_id, c.guests[0]).await
     }
 
     /// The event page as the organizer sees it.

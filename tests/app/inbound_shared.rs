@@ -45,21 +45,8 @@ async fn secretary_at_awas_address(s: &Story) -> (i64, Received) {
 }
 
 async fn answer_of(s: &Story, actor_id: i64) -> Value {
-    let path = format!("/api/v1/events/{}/invitations", s.campaign.event_id);
-    let list: Value = s
-        .app
-        .api(Method::GET, &path, Some(&s.campaign.token))
-        .send()
-        .await
-        .expect("guest list")
-        .json()
-        .await
-        .expect("JSON");
-    list["items"]
-        .as_array()
-        .and_then(|items| items.iter().find(|g| g["actor_id"] == actor_id).cloned())
-        .expect("on the guest list")["response"]
-        .clone()
+    let c = &s.campaign;
+    s.app.guest_line(&c.token, c.event_id, actor_id).await["response"].clone()
 }
 
 #[tokio::test]

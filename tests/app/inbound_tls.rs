@@ -2,7 +2,6 @@
 //! certificate from a private CA: read when `TOGUNA_IMAP_CA_FILE` names that CA, refused otherwise.
 
 use entity::inbound_message;
-use reqwest::Method;
 use sea_orm::EntityTrait;
 use serde_json::Value;
 
@@ -27,22 +26,7 @@ async fn invited(dovecot: &Dovecot, trust_ca: bool) -> (TestApp, Campaign, Recei
 }
 
 async fn awa_response(app: &TestApp, c: &Campaign) -> Value {
-    let path = format!("/api/v1/events/{}/invitations", c.event_id);
-    let list: Value = app
-        .api(Method::GET, &path, Some(&c.token))
-        .send()
-        .await
-        .expect("guest list")
-        .json()
-        .await
-        .expect("JSON");
-    list["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .find(|g| g["actor_id"] == c.guests[0])
-        .map(|g| g["response"].clone())
-        .expect("Awa")
+    app.guest_line(&c.token, c.event_id, c.guests[0]).await["response"].clone()
 }
 
 #[tokio::test]
