@@ -20,10 +20,10 @@ const INDEXES: &[(&str, &str, &[&str])] = &[
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::indexes::create(manager, &INDEXES).await
+        crate::indexes::create(manager, INDEXES).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::indexes::drop(manager, &INDEXES).await
+        crate::indexes::drop(manager, INDEXES).await
     }
 }
