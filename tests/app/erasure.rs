@@ -35,8 +35,18 @@ impl Captured {
     }
 }
 
-/// Everything logged at any level on this thread until the guard drops.
-fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
+/// While a story captures logs: one at a time, since each installs its own subscriber.
+static CAPTURING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Holds the capture: the logs' subscriber on this thread, and the turn among capturing stories.
+struct Capture {
+    _subscriber: tracing::subscriber::DefaultGuard,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
+}
+
+/// Everything logged at any level on this thread until the capture drops.
+async fn capture_logs() -> (Captured, Capture) {
+    let turn = CAPTURING.lock().await;
     let logs = Captured::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -44,7 +54,17 @@ fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
-    (logs, tracing::subscriber::set_default(subscriber))
+    let guard = tracing::subscriber::set_default(subscriber);
+    // The server's callsites may have been met first by stories on threads without a
+    // subscriber (interest cached as "never"); ask every callsite again, now that this one is in.
+    tracing::callsite::rebuild_interest_cache();
+    (
+        logs,
+        Capture {
+            _subscriber: guard,
+            _turn: turn,
+        },
+    )
 }
 
 /// Every row of every table as JSON text: the dump the name must not appear in.
@@ -95,7 +115,7 @@ fn mentions(text: &str) -> Vec<&'static str> {
 
 #[tokio::test]
 async fn an_erased_actor_is_nowhere_while_the_counts_of_the_event_stay() {
-    let (logs, _guard) = capture_logs();
+    let (logs, _capture) = capture_logs().await;
 
     let app = spawn_app().await;
     let day = event_day(&app, 8, "Restitution à Kayes").await;
@@ -230,7 +250,7 @@ async fn an_erased_actor_is_nowhere_while_the_counts_of_the_event_stay() {
 
 #[tokio::test]
 async fn logs_carry_no_answer_token_and_viewers_exports_carry_no_contact_details() {
-    let (logs, _guard) = capture_logs();
+    let (logs, _capture) = capture_logs().await;
     let app = spawn_app().await;
     let token = app.api_token_for("organizer").await;
     let event = app.workshop_with_guests(&token, 2).await;
