@@ -26,6 +26,7 @@ mod m20261201_000015_guest_order;
 mod m20261201_000016_event_tallies;
 mod m20261201_000017_directory_tallies;
 mod m20261201_000018_checkin_feed;
+mod m20261201_000019_quiet_tallies;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000016_event_tallies::Migration),
             Box::new(m20261201_000017_directory_tallies::Migration),
             Box::new(m20261201_000018_checkin_feed::Migration),
+            Box::new(m20261201_000019_quiet_tallies::Migration),
         ]
     }
 }

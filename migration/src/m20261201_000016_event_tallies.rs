@@ -19,7 +19,7 @@ const INVITATION_COLUMNS: [&str; 8] = [
 ];
 
 /// Invitation columns counted value by value (the dimension is named after the column).
-const INVITATION_DIMS: [&str; 6] = ["response", "delivery", "channel", "gender", "age_group", "category"];
+pub(crate) const INVITATION_DIMS: [&str; 6] = ["response", "delivery", "channel", "gender", "age_group", "category"];
 
 const OUTBOX_COLUMNS: [&str; 2] = ["event_id", "status"];
 
@@ -27,7 +27,7 @@ const OUTBOX_COLUMNS: [&str; 2] = ["event_id", "status"];
 const ACTOR_COLUMNS: [&str; 3] = ["email", "consent_contact", "email_failed_at"];
 
 /// The same rule as the domain's `reachable_by_email`, on the actor row `a`.
-fn emailable(a: &str) -> String {
+pub(crate) fn emailable(a: &str) -> String {
     format!("({a}.email IS NOT NULL AND {a}.consent_contact = TRUE AND {a}.email_failed_at IS NULL)")
 }
 
@@ -35,17 +35,28 @@ fn emailable(a: &str) -> String {
 fn invitation_deltas(src: &str, d: i32) -> String {
     let mut parts: Vec<String> = INVITATION_DIMS
         .iter()
-        .map(|dim| format!("SELECT r.event_id AS event_id, '{dim}' AS dim, r.{dim} AS value, {d} AS d FROM {src} r"))
+        .map(|dim| invitation_dim_deltas(src, dim, d))
         .collect();
-    parts.push(format!(
-        "SELECT r.event_id, 'emailable', 'yes', {d} FROM {src} r JOIN actors a ON a.id = r.actor_id WHERE {}",
-        emailable("a")
-    ));
+    parts.push(emailable_deltas(src, d));
     parts.join(" UNION ALL ")
 }
 
+/// The deltas of one counted invitation column.
+pub(crate) fn invitation_dim_deltas(src: &str, dim: &str, d: i32) -> String {
+    format!("SELECT r.event_id AS event_id, '{dim}' AS dim, r.{dim} AS value, {d} AS d FROM {src} r")
+}
+
+/// The deltas of the guests who may be emailed (their actor's address, consent and bounces).
+pub(crate) fn emailable_deltas(src: &str, d: i32) -> String {
+    format!(
+        "SELECT r.event_id AS event_id, 'emailable' AS dim, 'yes' AS value, {d} AS d FROM {src} r \
+         JOIN actors a ON a.id = r.actor_id WHERE {}",
+        emailable("a")
+    )
+}
+
 /// The counter deltas of the outbox messages in `src`: one per event and status.
-fn outbox_deltas(src: &str, d: i32) -> String {
+pub(crate) fn outbox_deltas(src: &str, d: i32) -> String {
     format!("SELECT r.event_id AS event_id, 'outbox' AS dim, r.status AS value, {d} AS d FROM {src} r")
 }
 
@@ -63,7 +74,7 @@ fn flag(expr: String) -> String {
 
 /// Adds the summed deltas in ONE statement, in (event, dim, value) order: concurrent writers take
 /// the counter rows' locks in the same order, so they wait for each other but never deadlock.
-fn apply(deltas: &[String]) -> String {
+pub(crate) fn apply(deltas: &[String]) -> String {
     format!(
         "INSERT INTO event_tallies (event_id, dim, value, n) \
          SELECT event_id, dim, value, SUM(d) FROM ({}) t WHERE TRUE \
@@ -74,7 +85,7 @@ fn apply(deltas: &[String]) -> String {
 }
 
 /// SQLite's row trigger sees `NEW` and `OLD`: a one-row subquery lets the same deltas read them.
-fn sqlite_row(prefix: &str, columns: &[&str]) -> String {
+pub(crate) fn sqlite_row(prefix: &str, columns: &[&str]) -> String {
     let cols: Vec<String> = columns.iter().map(|c| format!("{prefix}.{c} AS {c}")).collect();
     format!("(SELECT {})", cols.join(", "))
 }
@@ -99,7 +110,7 @@ const COUNTED: [Counted; 2] = [
     },
 ];
 
-fn actor_pairs(old: &str, new: &str, from: &str) -> String {
+pub(crate) fn actor_pairs(old: &str, new: &str, from: &str) -> String {
     format!(
         "(SELECT {new}.id AS id, {} - {} AS d{from})",
         flag(emailable(new)),
@@ -107,7 +118,7 @@ fn actor_pairs(old: &str, new: &str, from: &str) -> String {
     )
 }
 
-fn sqlite_statements() -> Vec<String> {
+pub(crate) fn sqlite_statements() -> Vec<String> {
     let mut out = Vec::new();
     for c in COUNTED {
         let (table, new, old) = (c.table, sqlite_row("NEW", c.columns), sqlite_row("OLD", c.columns));
@@ -135,7 +146,7 @@ fn sqlite_statements() -> Vec<String> {
 
 /// A PostgreSQL statement trigger and its function: the statement's rows come in transition tables,
 /// so a batch of 200 inserted guests updates each counter row once.
-fn pg_trigger(name: &str, table: &str, event: &str, referencing: &str, body: String) -> [String; 2] {
+pub(crate) fn pg_trigger(name: &str, table: &str, event: &str, referencing: &str, body: String) -> [String; 2] {
     [
         format!(
             "CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ \
@@ -148,7 +159,7 @@ fn pg_trigger(name: &str, table: &str, event: &str, referencing: &str, body: Str
     ]
 }
 
-fn pg_statements() -> Vec<String> {
+pub(crate) fn pg_statements() -> Vec<String> {
     let mut out = Vec::new();
     for c in COUNTED {
         let table = c.table;
@@ -190,7 +201,7 @@ fn pg_statements() -> Vec<String> {
     out
 }
 
-const TRIGGERS: [(&str, &str); 7] = [
+pub(crate) const TRIGGERS: [(&str, &str); 7] = [
     ("invitations_tally_insert", "invitations"),
     ("invitations_tally_delete", "invitations"),
     ("invitations_tally_update", "invitations"),
@@ -199,6 +210,24 @@ const TRIGGERS: [(&str, &str); 7] = [
     ("outbox_messages_tally_update", "outbox_messages"),
     ("actors_tally_update", "actors"),
 ];
+
+/// The statement that drops a counter trigger (PostgreSQL names its table too).
+pub(crate) fn drop_trigger(postgres: bool, name: &str, table: &str) -> String {
+    if postgres {
+        format!("DROP TRIGGER IF EXISTS {name} ON {table}")
+    } else {
+        format!("DROP TRIGGER IF EXISTS {name}")
+    }
+}
+
+/// Runs the statements in order, on the migration's connection (its transaction on PostgreSQL).
+pub(crate) async fn run_all(manager: &SchemaManager<'_>, statements: Vec<String>) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    for sql in statements {
+        db.execute_unprepared(&sql).await?;
+    }
+    Ok(())
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -219,26 +248,19 @@ impl MigrationTrait for Migration {
             DatabaseBackend::Postgres => pg_statements(),
             _ => sqlite_statements(),
         };
-        for sql in statements {
-            db.execute_unprepared(&sql).await?;
-        }
-        Ok(())
+        run_all(manager, statements).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let db = manager.get_connection();
         let postgres = manager.get_database_backend() == DatabaseBackend::Postgres;
+        let mut statements = Vec::new();
         for (name, table) in TRIGGERS {
+            statements.push(drop_trigger(postgres, name, table));
             if postgres {
-                db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {name} ON {table}"))
-                    .await?;
-                db.execute_unprepared(&format!("DROP FUNCTION IF EXISTS {name}()"))
-                    .await?;
-            } else {
-                db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {name}")).await?;
+                statements.push(format!("DROP FUNCTION IF EXISTS {name}()"));
             }
         }
-        db.execute_unprepared("DROP TABLE event_tallies").await?;
-        Ok(())
+        statements.push("DROP TABLE event_tallies".into());
+        run_all(manager, statements).await
     }
 }

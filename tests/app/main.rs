@@ -76,4 +76,5 @@ mod sms;
 mod smtp;
 mod smtp_selftest;
 mod stale_versions;
+mod tally_plans;
 mod venues;
