@@ -1,6 +1,7 @@
 //! Outgoing mail: composing messages, the transports (SMTP, files, memory) and the outbox worker.
 
 pub mod compose;
+mod group_record;
 pub mod health;
 pub mod inbound;
 pub mod outbox;

@@ -205,6 +205,50 @@ pub(crate) async fn record(
     Ok(outcome)
 }
 
+/// Records these delivered messages (id, invitation) as sent, in one statement on PostgreSQL and
+/// two on SQLite, whatever their number (`group_record.rs` gathers them from the lanes).
+pub(crate) async fn record_sent(db: &DatabaseConnection, sent: &[(i32, Option<i32>)]) -> AppResult<()> {
+    if sent.is_empty() {
+        return Ok(());
+    }
+    let mut ids: Vec<i32> = sent.iter().map(|(id, _)| *id).collect();
+    // In id order: concurrent processes then lock their rows in one order.
+    ids.sort_unstable();
+    let backend = db.get_database_backend();
+    let list = |from: usize, n: usize| (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+    let mut values: Vec<sea_orm::Value> = vec![Utc::now().into()];
+    values.extend(ids.iter().map(|id| sea_orm::Value::from(*id)));
+    // The body carries the invitee's answer link; it is not kept once delivered.
+    let update = format!(
+        "UPDATE outbox_messages SET status = 'sent', sent_at = $1, last_error = '', body = '', locked_until = NULL \
+         WHERE id IN ({})",
+        list(2, ids.len())
+    );
+    if backend == DatabaseBackend::Postgres {
+        // Committed without waiting for the disk flush, as in `record`.
+        let sql = format!(
+            "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true) AS v), \
+             m AS ({update} AND EXISTS (SELECT 1 FROM quick) RETURNING invitation_id) \
+             UPDATE invitations SET delivery = 'sent' WHERE id IN (SELECT invitation_id FROM m)"
+        );
+        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?;
+        return Ok(());
+    }
+    db.execute_raw(Statement::from_sql_and_values(backend, update, values))
+        .await?;
+    let mut invitations: Vec<i32> = sent.iter().filter_map(|(_, invitation)| *invitation).collect();
+    invitations.sort_unstable();
+    if !invitations.is_empty() {
+        invitation::Entity::update_many()
+            .col_expr(invitation::Column::Delivery, Expr::value(Delivery::Sent.slug()))
+            .filter(invitation::Column::Id.is_in(invitations))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Hands a claimed message back unsent and without spending its attempt: the server asked the
 /// whole worker to slow down (421/451), or the rate leaves no turn before the lease runs out.
 pub(crate) async fn release(db: &DatabaseConnection, id: i32, until: DateTime<Utc>, reason: &str) -> AppResult<()> {

@@ -11,6 +11,7 @@ use tokio::sync::Notify;
 use tracing::Instrument;
 
 use crate::error::AppResult;
+use crate::mail::group_record::GroupRecord;
 use crate::mail::health::WorkerHealth;
 use crate::mail::outbox::{Claimed, OutboxSettings, Outcome, claim, file_name, record, release};
 use crate::mail::rate::{Throttle, is_throttle};
@@ -42,6 +43,8 @@ pub struct Worker {
     /// The server's pace, shared by the lanes: the rate and the backoff after 421/451.
     throttle: Throttle,
     turns: Turns,
+    /// The lanes' successes, written together.
+    group: GroupRecord,
 }
 
 /// On SQLite the lanes take turns to write. SQLite has one writer, and a lane that finds the
@@ -78,6 +81,7 @@ impl Worker {
         Worker {
             throttle,
             turns,
+            group: GroupRecord::default(),
             db,
             mailer,
             settings,
@@ -110,8 +114,9 @@ impl Worker {
         let health = &self.health;
         let throttle = &self.throttle;
         let turns = &self.turns;
+        let group = &self.group;
         let lanes = self.slots.iter_mut().map(|slot| {
-            let pace = Pace { throttle, turns };
+            let pace = Pace { throttle, turns, group };
             AssertUnwindSafe(lane(db, mailer, settings, sender, health, pace, slot)).catch_unwind()
         });
         let results = futures_util::future::join_all(lanes).await;
@@ -188,11 +193,12 @@ impl Worker {
     }
 }
 
-/// What the lanes share: the server's pace and the turns to write.
+/// What the lanes share: the server's pace, the turns to write and the writer of successes.
 #[derive(Clone, Copy)]
 struct Pace<'a> {
     throttle: &'a Throttle,
     turns: &'a Turns,
+    group: &'a GroupRecord,
 }
 
 /// One lane of a batch: claims a few messages and sends them one after the other on its connection.
@@ -205,7 +211,7 @@ async fn lane(
     pace: Pace<'_>,
     slot: &mut Option<Connection>,
 ) -> AppResult<BatchReport> {
-    let Pace { throttle, turns } = pace;
+    let Pace { throttle, turns, group } = pace;
     const PER_LANE: usize = 8;
     let mut report = BatchReport::default();
     // Under a rate a lane waits its turn between messages: one claim each keeps the wait short.
@@ -259,7 +265,9 @@ async fn lane(
             Ok(()) => throttle.went_through(),
             Err(_) => {}
         }
-        let recorded = {
+        let recorded = if outcome.is_ok() {
+            group.sent(db, &message, turns.take()).await.map(|()| Outcome::Sent)
+        } else {
             let _turn = turns.take().await;
             record(db, settings, &message, outcome).await
         };
