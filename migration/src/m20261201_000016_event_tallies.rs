@@ -33,11 +33,16 @@ pub(crate) fn emailable(a: &str) -> String {
 
 /// The counter deltas of the invitations in `src` (a table, or a one-row subquery), each weighing `d`.
 fn invitation_deltas(src: &str, d: i32) -> String {
+    invitation_deltas_with(src, d, emailable_deltas)
+}
+
+/// The same, with the `emailable` deltas written by `emailable`.
+pub(crate) fn invitation_deltas_with(src: &str, d: i32, emailable: fn(&str, i32) -> String) -> String {
     let mut parts: Vec<String> = INVITATION_DIMS
         .iter()
         .map(|dim| invitation_dim_deltas(src, dim, d))
         .collect();
-    parts.push(emailable_deltas(src, d));
+    parts.push(emailable(src, d));
     parts.join(" UNION ALL ")
 }
 

@@ -93,12 +93,7 @@ fn pg_emailable_deltas(src: &str, d: i32) -> String {
 }
 
 fn pg_invitation_deltas(src: &str, d: i32) -> String {
-    let mut parts: Vec<String> = INVITATION_DIMS
-        .iter()
-        .map(|dim| invitation_dim_deltas(src, dim, d))
-        .collect();
-    parts.push(pg_emailable_deltas(src, d));
-    parts.join(" UNION ALL ")
+    first::invitation_deltas_with(src, d, pg_emailable_deltas)
 }
 
 /// An actor edit's `emailable` deltas, the actor's guests found by the index on `actor_id`.
@@ -111,39 +106,30 @@ fn pg_actor_deltas() -> String {
     )
 }
 
-/// The invitations' and actors' statement triggers again, with the deltas above.
-fn pg_lookups() -> Vec<String> {
+/// A counted table's three statement triggers, dropped and created again with `deltas`.
+fn pg_replace(table: &str, deltas: fn(&str, i32) -> String) -> Vec<String> {
     let mut out = Vec::new();
-    for (op, referencing, deltas) in [
-        (
-            "insert",
-            "NEW TABLE AS new_rows",
-            vec![pg_invitation_deltas("new_rows", 1)],
-        ),
-        (
-            "delete",
-            "OLD TABLE AS old_rows",
-            vec![pg_invitation_deltas("old_rows", -1)],
-        ),
+    for (op, referencing, parts) in [
+        ("insert", "NEW TABLE AS new_rows", vec![deltas("new_rows", 1)]),
+        ("delete", "OLD TABLE AS old_rows", vec![deltas("old_rows", -1)]),
         (
             "update",
             "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-            vec![
-                pg_invitation_deltas("new_rows", 1),
-                pg_invitation_deltas("old_rows", -1),
-            ],
+            vec![deltas("new_rows", 1), deltas("old_rows", -1)],
         ),
     ] {
-        let name = format!("invitations_tally_{op}");
-        out.push(first::drop_trigger(true, &name, "invitations"));
-        out.extend(pg_trigger(
-            &name,
-            "invitations",
-            &op.to_uppercase(),
-            referencing,
-            apply(&deltas),
-        ));
+        let name = format!("{table}_tally_{op}");
+        out.push(first::drop_trigger(true, &name, table));
+        out.extend(pg_trigger(&name, table, &op.to_uppercase(), referencing, apply(&parts)));
     }
+    out
+}
+
+/// PostgreSQL keeps statement triggers: the invitations' and actors' with the lookups above,
+/// the outbox's counting `sending` as `pending`, so a claim's deltas sum to zero and the
+/// `HAVING` leaves nothing to write.
+fn pg_statements() -> Vec<String> {
+    let mut out = pg_replace("invitations", pg_invitation_deltas);
     out.push(first::drop_trigger(true, "actors_tally_update", "actors"));
     out.extend(pg_trigger(
         "actors_tally_update",
@@ -152,32 +138,7 @@ fn pg_lookups() -> Vec<String> {
         "OLD TABLE AS old_rows NEW TABLE AS new_rows",
         apply(&[pg_actor_deltas()]),
     ));
-    out
-}
-
-/// PostgreSQL keeps its statement triggers; their functions now count `sending` as `pending`,
-/// so a claim's deltas sum to zero and the `HAVING` leaves nothing to write.
-fn pg_statements() -> Vec<String> {
-    let mut out = pg_lookups();
-    for (op, referencing, deltas) in [
-        ("insert", "NEW TABLE AS new_rows", vec![outbox_deltas("new_rows", 1)]),
-        ("delete", "OLD TABLE AS old_rows", vec![outbox_deltas("old_rows", -1)]),
-        (
-            "update",
-            "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-            vec![outbox_deltas("new_rows", 1), outbox_deltas("old_rows", -1)],
-        ),
-    ] {
-        let name = format!("outbox_messages_tally_{op}");
-        out.push(first::drop_trigger(true, &name, "outbox_messages"));
-        out.extend(pg_trigger(
-            &name,
-            "outbox_messages",
-            &op.to_uppercase(),
-            referencing,
-            apply(&deltas),
-        ));
-    }
+    out.extend(pg_replace("outbox_messages", outbox_deltas));
     out
 }
 
