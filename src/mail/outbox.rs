@@ -127,47 +127,39 @@ pub(crate) enum Outcome {
     Failed,
 }
 
-/// Records a delivery's outcome on the message and its invitation: one statement on
-/// PostgreSQL (a data-modifying CTE, so one round trip and one commit), two on SQLite.
-pub(crate) async fn record(
+/// The start of a statement committed without waiting for the disk flush (`set_config(…, true)`
+/// holds for that statement's transaction only). The flush per message, not SMTP, was the
+/// worker's pace; if PostgreSQL itself crashes, the last fraction of a second of marks can be
+/// lost and those messages go out again once their lease runs out, the same at-least-once
+/// delivery as after a worker crash. The statement's first CTE must read `quick`.
+const QUICK_COMMIT: &str = "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true) AS v)";
+
+/// Records a failed delivery on the message and its invitation: failed for good, or due again
+/// after a backoff. One statement on PostgreSQL (a data-modifying CTE), two on SQLite. Successes
+/// are recorded together by `record_sent`.
+pub(crate) async fn record_failure(
     db: &DatabaseConnection,
     settings: &OutboxSettings,
     message: &Claimed,
-    result: Result<(), SendError>,
+    err: &SendError,
 ) -> AppResult<Outcome> {
-    let now = Utc::now();
-    let (outcome, delivery) = match &result {
-        Ok(()) => (Outcome::Sent, Delivery::Sent),
-        Err(err) if err.permanent => (Outcome::Failed, Delivery::Failed),
-        Err(_) => (Outcome::Retrying, Delivery::Queued),
+    let (outcome, delivery) = if err.permanent {
+        (Outcome::Failed, Delivery::Failed)
+    } else {
+        (Outcome::Retrying, Delivery::Queued)
     };
-    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(4);
-    let set = match &result {
-        // The body carries the invitee's answer link; it is not kept once delivered.
-        Ok(()) => {
-            values.push(now.into());
-            "status = 'sent', sent_at = $1, last_error = '', body = ''"
-        }
-        Err(err) if err.permanent => {
-            values.push(err.text.clone().into());
-            "status = 'failed', last_error = $1"
-        }
-        Err(err) => {
-            values.push(err.text.clone().into());
-            values.push((now + backoff(settings, message.attempts)).into());
-            "status = 'pending', last_error = $1, next_attempt_at = $2"
-        }
+    let mut values: Vec<sea_orm::Value> = vec![err.text.clone().into()];
+    let set = if err.permanent {
+        "status = 'failed', last_error = $1"
+    } else {
+        values.push((Utc::now() + backoff(settings, message.attempts)).into());
+        "status = 'pending', last_error = $1, next_attempt_at = $2"
     };
     values.push(message.id.into());
     let id = values.len();
     let update = format!("UPDATE outbox_messages SET {set}, locked_until = NULL WHERE id = ${id}");
     let backend = db.get_database_backend();
     if backend == DatabaseBackend::Postgres {
-        // One statement, committed without waiting for the disk flush (`set_config(…, true)`
-        // holds for this statement's transaction only). The flush per message, not SMTP, was the
-        // worker's pace; if PostgreSQL itself crashes, the last fraction of a second of marks
-        // can be lost and those messages go out again once their lease runs out, the same
-        // at-least-once delivery as after a worker crash.
         let tail = match message.invitation_id {
             Some(invitation_id) => {
                 values.push(invitation_id.into());
@@ -180,10 +172,7 @@ pub(crate) async fn record(
             }
             None => "SELECT 1 FROM m".to_string(),
         };
-        let sql = format!(
-            "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true) AS v), \
-             m AS ({update} AND EXISTS (SELECT 1 FROM quick) RETURNING id) {tail}"
-        );
+        let sql = format!("{QUICK_COMMIT}, m AS ({update} AND EXISTS (SELECT 1 FROM quick) RETURNING id) {tail}");
         db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
             .await?;
     } else {
@@ -197,11 +186,9 @@ pub(crate) async fn record(
                 .await?;
         }
     }
-    if let Err(err) = &result {
-        // An SMTP refusal quotes the recipient's address.
-        let error = crate::log_mask::text(&err.text);
-        tracing::warn!(id = message.id, permanent = err.permanent, error = %error, "delivery failed");
-    }
+    // An SMTP refusal quotes the recipient's address.
+    let error = crate::log_mask::text(&err.text);
+    tracing::warn!(id = message.id, permanent = err.permanent, error = %error, "delivery failed");
     Ok(outcome)
 }
 
@@ -225,10 +212,8 @@ pub(crate) async fn record_sent(db: &DatabaseConnection, sent: &[(i32, Option<i3
         list(2, ids.len())
     );
     if backend == DatabaseBackend::Postgres {
-        // Committed without waiting for the disk flush, as in `record`.
         let sql = format!(
-            "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true) AS v), \
-             m AS ({update} AND EXISTS (SELECT 1 FROM quick) RETURNING invitation_id) \
+            "{QUICK_COMMIT}, m AS ({update} AND EXISTS (SELECT 1 FROM quick) RETURNING invitation_id) \
              UPDATE invitations SET delivery = 'sent' WHERE id IN (SELECT invitation_id FROM m)"
         );
         db.execute_raw(Statement::from_sql_and_values(backend, sql, values))

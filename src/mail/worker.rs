@@ -13,7 +13,7 @@ use tracing::Instrument;
 use crate::error::AppResult;
 use crate::mail::group_record::GroupRecord;
 use crate::mail::health::WorkerHealth;
-use crate::mail::outbox::{Claimed, OutboxSettings, Outcome, claim, file_name, record, release};
+use crate::mail::outbox::{Claimed, OutboxSettings, Outcome, claim, file_name, record_failure, release};
 use crate::mail::rate::{Throttle, is_throttle};
 use crate::mail::{Connection, Mailer, SendError};
 
@@ -265,11 +265,12 @@ async fn lane(
             Ok(()) => throttle.went_through(),
             Err(_) => {}
         }
-        let recorded = if outcome.is_ok() {
-            group.sent(db, &message, turns.take()).await.map(|()| Outcome::Sent)
-        } else {
-            let _turn = turns.take().await;
-            record(db, settings, &message, outcome).await
+        let recorded = match &outcome {
+            Ok(()) => group.sent(db, &message, turns.take()).await.map(|()| Outcome::Sent),
+            Err(err) => {
+                let _turn = turns.take().await;
+                record_failure(db, settings, &message, err).await
+            }
         };
         match recorded {
             Ok(Outcome::Sent) => report.sent += 1,

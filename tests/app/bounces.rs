@@ -113,14 +113,7 @@ impl crate::inbound::Story {
     async fn awa_actor(&self) -> serde_json::Value {
         let path = format!("/api/v1/actors/{}", self.campaign.guests[0]);
         let token = &self.campaign.token;
-        self.app
-            .api(reqwest::Method::GET, &path, Some(token))
-            .send()
-            .await
-            .expect("actor")
-            .json()
-            .await
-            .expect("JSON")
+        self.app.api_get(&path, token).await
     }
 }
 

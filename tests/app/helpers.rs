@@ -310,24 +310,22 @@ impl TestApp {
         sent["queued"].as_u64().expect("a count of queued invitations")
     }
 
-    /// `GET /healthz`: its status and body.
+    /// An event's guest list (its first hundred), as the API shows it to an organizer.
+    pub async fn guest_list(&self, token: &str, event_id: i64) -> serde_json::Value {
+        self.api_get(&format!("/api/v1/events/{event_id}/invitations?per_page=100"), token)
+            .await
+    }
+
     /// One guest's line of an event's guest list, as the API shows it to an organizer.
     pub async fn guest_line(&self, token: &str, event_id: i64, actor_id: i64) -> serde_json::Value {
-        let path = format!("/api/v1/events/{event_id}/invitations?per_page=100");
-        let list: serde_json::Value = self
-            .api(reqwest::Method::GET, &path, Some(token))
-            .send()
-            .await
-            .expect("guest list")
-            .json()
-            .await
-            .expect("JSON");
+        let list = self.guest_list(token, event_id).await;
         list["items"]
             .as_array()
             .and_then(|items| items.iter().find(|g| g["actor_id"] == actor_id).cloned())
             .unwrap_or_else(|| panic!("actor {actor_id} is on the guest list: {list}"))
     }
 
+    /// `GET /healthz`: its status and body.
     pub async fn health(&self) -> (StatusCode, serde_json::Value) {
         let response = self.get("/healthz").await;
         let status = response.status();
@@ -340,6 +338,17 @@ impl TestApp {
     {
         E::find().count(&self.db).await.expect("count rows")
     }
+}
+
+/// Sends an API request that must succeed; returns its JSON body.
+async fn succeeded(path: &str, request: reqwest::RequestBuilder) -> serde_json::Value {
+    let response = request.send().await.expect("API call");
+    assert!(
+        response.status().is_success(),
+        "{path}: {}",
+        response.text().await.unwrap_or_default()
+    );
+    response.json().await.expect("a JSON body")
 }
 
 impl std::ops::Deref for TestApp {
@@ -595,18 +604,12 @@ impl TestApp {
         token: &str,
         body: serde_json::Value,
     ) -> serde_json::Value {
-        let response = self
-            .api(method, path, Some(token))
-            .json(&body)
-            .send()
-            .await
-            .expect("API call");
-        assert!(
-            response.status().is_success(),
-            "{path}: {}",
-            response.text().await.unwrap_or_default()
-        );
-        response.json().await.expect("a JSON body")
+        succeeded(path, self.api(method, path, Some(token)).json(&body)).await
+    }
+
+    /// A `GET` of the JSON API that must succeed; returns the body.
+    pub async fn api_get(&self, path: &str, token: &str) -> serde_json::Value {
+        succeeded(path, self.api(reqwest::Method::GET, path, Some(token))).await
     }
 
     /// A JSON API call that must fail with `status`; returns the error body.

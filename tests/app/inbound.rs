@@ -2,7 +2,6 @@
 //! applied only when they prove which invitation they answer; the rest waits for a person.
 
 use entity::{inbound_message, invitation};
-use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
@@ -203,19 +202,7 @@ async fn a_reply_naming_another_guest_changes_nobodys_answer() {
     answer.attendee = &s.aissata.attendee;
     s.deliver_and_wait(reply_shapes::thunderbird(&s.awa, &answer), 1).await;
     s.assert_waits_for_a_person("names another person", true).await;
-    let list: Value = s
-        .app
-        .api(
-            Method::GET,
-            &format!("/api/v1/events/{}/invitations", s.campaign.event_id),
-            Some(&s.campaign.token),
-        )
-        .send()
-        .await
-        .expect("guest list")
-        .json()
-        .await
-        .expect("JSON");
+    let list = s.app.guest_list(&s.campaign.token, s.campaign.event_id).await;
     let answers: Vec<_> = list["items"]
         .as_array()
         .expect("items")

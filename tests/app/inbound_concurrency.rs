@@ -3,9 +3,7 @@
 use std::collections::BTreeSet;
 
 use entity::{inbound_mailbox, inbound_message};
-use reqwest::Method;
 use sea_orm::EntityTrait;
-use serde_json::Value;
 
 use crate::dovecot::Dovecot;
 use crate::helpers::spawn_app_with;
@@ -60,18 +58,7 @@ async fn two_app_processes_reading_one_mailbox_apply_and_store_each_reply_once()
 
     // Either server shows every answer.
     for app in [&first, &second] {
-        let list: Value = app
-            .api(
-                Method::GET,
-                &format!("/api/v1/events/{event_id}/invitations?per_page=100"),
-                Some(&token),
-            )
-            .send()
-            .await
-            .expect("guest list")
-            .json()
-            .await
-            .expect("JSON");
+        let list = app.guest_list(&token, event_id).await;
         let items = list["items"].as_array().expect("items");
         assert_eq!(items.len(), GUESTS);
         assert!(
