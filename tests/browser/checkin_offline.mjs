@@ -49,7 +49,7 @@ try {
   step('network back');
   await context.setOffline(false);
   await page.evaluate(() => window.dispatchEvent(new Event('online')));
-  await page.locator('#sync').waitFor({ state: 'hidden', timeout: 20000 });
+  await page.locator('#sync').waitFor({ state: 'hidden', timeout: 60000 });
 
   step('two more walk-ins online');
   for (const [gender, age, category] of [['male', 'elder', 'traditional_authority'], ['female', 'adult', 'women_organization']]) {

@@ -150,7 +150,7 @@ try {
   step('network back');
   await context.setOffline(false);
   await page.evaluate(() => window.dispatchEvent(new Event('online')));
-  await page.locator('#sync').waitFor({ state: 'hidden', timeout: 20000 });
+  await page.locator('#sync').waitFor({ state: 'hidden', timeout: 60000 });
   if ((await queued(page)) !== 0) fail('the mark was not sent');
   await page.reload();
   await page.waitForSelector('#checkin[data-loaded]');

@@ -31,6 +31,10 @@ export function desktop(browser, locale = 'fr-FR') {
 /** A page whose script errors fail the story (the exit code is set; the story goes on to report). */
 export async function newPage(context) {
   const page = await context.newPage();
+  // A shared CI machine running the whole suite can be three times slower than a quiet one:
+  // waits get room (a wait that succeeds returns as soon as it can).
+  page.setDefaultTimeout(90000);
+  page.setDefaultNavigationTimeout(90000);
   page.on('pageerror', (e) => {
     console.error(`page error: ${e.message}`);
     process.exitCode = 1;
