@@ -75,6 +75,7 @@ mod small_counts_across;
 mod sms;
 mod smtp;
 mod smtp_selftest;
+mod sqlite_build;
 mod stale_versions;
 mod tally_plans;
 mod venues;
