@@ -27,6 +27,7 @@ mod m20261201_000016_event_tallies;
 mod m20261201_000017_directory_tallies;
 mod m20261201_000018_checkin_feed;
 mod m20261201_000019_quiet_tallies;
+mod m20261202_000020_newest_guest;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000017_directory_tallies::Migration),
             Box::new(m20261201_000018_checkin_feed::Migration),
             Box::new(m20261201_000019_quiet_tallies::Migration),
+            Box::new(m20261202_000020_newest_guest::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ use futures_util::stream::{self, Stream};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Select};
 
+use crate::domain::tallies;
 use crate::domain::vocab::ActorCategory;
 use crate::error::{AppError, AppResult};
 
@@ -16,8 +17,8 @@ pub const PAGE_ROWS: u64 = 1000;
 #[derive(Debug, serde::Serialize)]
 pub struct CompactGuest(pub i32, pub String, pub String, pub String, pub usize, pub u8);
 
-/// What the desk's copy depends on, read from indexes in three statements whatever the list's
-/// length: the guest list (count and newest invitation id; ids only grow), the guests marked in
+/// What the desk's copy depends on, read from counters and index probes in four statements
+/// whatever the list's length: the guest list (count and newest invitation id; ids only grow), the guests marked in
 /// (count and newest attendance id: a mark adds a row with a new id, an undo removes one), and the
 /// newest change in the directory (a guest's name or organization; any actor's edit counts, which
 /// costs a needless download now and then but never a stale list).
@@ -41,15 +42,18 @@ impl Version {
 }
 
 pub async fn version(db: &DatabaseConnection, event_id: i32) -> AppResult<Version> {
-    let (guests, newest_guest): (i64, Option<i32>) = invitation::Entity::find()
+    // The guests from the event's counters (kept by the same transactions as the rows): counting
+    // the invitations' index cost a read per guest, the one cost here that grew with the list.
+    let guests = tallies::of_event(db, event_id, &[tallies::RESPONSE]).await?.guests();
+    // Alone in its statement, the newest id is one probe at the end of the event's index entries.
+    let newest_guest: Option<i32> = invitation::Entity::find()
         .select_only()
-        .column_as(invitation::Column::Id.count(), "n")
         .column_as(invitation::Column::Id.max(), "newest")
         .filter(invitation::Column::EventId.eq(event_id))
         .into_tuple()
         .one(db)
         .await?
-        .unwrap_or_default();
+        .flatten();
     let (marked, newest_mark): (i64, Option<i32>) = attendance::Entity::find()
         .select_only()
         .column_as(attendance::Column::Id.count(), "n")
@@ -68,7 +72,7 @@ pub async fn version(db: &DatabaseConnection, event_id: i32) -> AppResult<Versio
         .await?
         .flatten();
     Ok(Version {
-        guests,
+        guests: i64::try_from(guests).unwrap_or(i64::MAX),
         newest_guest: newest_guest.unwrap_or(0),
         marked,
         newest_mark: newest_mark.unwrap_or(0),
