@@ -161,11 +161,7 @@ pub async fn count<C: ConnectionTrait>(
 ) -> AppResult<u64> {
     use sea_orm::PaginatorTrait;
     if filter.is_empty() {
-        return Ok(
-            crate::domain::tallies::of_event(db, event_id, &[crate::domain::tallies::RESPONSE])
-                .await?
-                .guests(),
-        );
+        return crate::domain::tallies::guest_count(db, event_id).await;
     }
     Ok(matching(event_id, filter, condition).count(db).await?)
 }

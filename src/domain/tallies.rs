@@ -50,6 +50,11 @@ impl Tallies {
     }
 }
 
+/// How many guests the event has, from its counters (one dimension's rows, not the guest list).
+pub async fn guest_count<C: ConnectionTrait>(db: &C, event_id: i32) -> AppResult<u64> {
+    Ok(of_event(db, event_id, &[RESPONSE]).await?.guests())
+}
+
 /// These dimensions of one event's counters: one read of the primary key's range, a handful of
 /// rows whatever the guest list's length.
 pub async fn of_event<C: ConnectionTrait>(db: &C, event_id: i32, dims: &[&str]) -> AppResult<Tallies> {

@@ -18,10 +18,10 @@ pub const PAGE_ROWS: u64 = 1000;
 pub struct CompactGuest(pub i32, pub String, pub String, pub String, pub usize, pub u8);
 
 /// What the desk's copy depends on, read from counters and index probes in four statements
-/// whatever the list's length: the guest list (count and newest invitation id; ids only grow), the guests marked in
-/// (count and newest attendance id: a mark adds a row with a new id, an undo removes one), and the
-/// newest change in the directory (a guest's name or organization; any actor's edit counts, which
-/// costs a needless download now and then but never a stale list).
+/// whatever the list's length: the guest list (count and newest invitation id; ids only grow),
+/// the guests marked in (count and newest attendance id: a mark adds a row with a new id, an undo
+/// removes one), and the newest change in the directory (a guest's name or organization; any
+/// actor's edit counts, which costs a needless download now and then but never a stale list).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Version {
     guests: i64,
@@ -44,7 +44,7 @@ impl Version {
 pub async fn version(db: &DatabaseConnection, event_id: i32) -> AppResult<Version> {
     // The guests from the event's counters (kept by the same transactions as the rows): counting
     // the invitations' index cost a read per guest, the one cost here that grew with the list.
-    let guests = tallies::of_event(db, event_id, &[tallies::RESPONSE]).await?.guests();
+    let guests = tallies::guest_count(db, event_id).await?;
     // Alone in its statement, the newest id is one probe at the end of the event's index entries.
     let newest_guest: Option<i32> = invitation::Entity::find()
         .select_only()

@@ -37,8 +37,7 @@ pub struct RosterCounts {
 
 /// Two statements, whatever the size of the list: the event's counters give the guests invited.
 pub async fn counts(db: &DatabaseConnection, event_id: i32) -> AppResult<RosterCounts> {
-    use crate::domain::tallies;
-    let invited = tallies::of_event(db, event_id, &[tallies::RESPONSE]).await?.guests();
+    let invited = crate::domain::tallies::guest_count(db, event_id).await?;
     // Guests in and people present in one pass over the event's attendance rows (a covering index).
     let (guests_present, present): (i64, Option<i64>) = attendance::Entity::find()
         .select_only()
